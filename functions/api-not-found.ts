@@ -1,0 +1,8 @@
+// Catch-all for unknown /api/* paths, so they get a problem+json 404 rather than the site's HTML 404.
+import type { Config } from '@netlify/functions';
+import { notFound, problemResponse } from './_lib/http.ts';
+
+export default async (req: Request) =>
+  problemResponse(notFound(`There is no API endpoint at ${new URL(req.url).pathname}.`), new URL(req.url).pathname);
+
+export const config: Config = { path: '/api/*' };

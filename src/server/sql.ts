@@ -1,0 +1,19 @@
+// One way to open a postgres.js client for every mode (embedded PGlite, plain PostgreSQL, Supabase).
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql<Record<string, never>>;
+
+export function openSql(url: string, options: { max?: number } = {}): Sql {
+  return postgres(url, {
+    // Supabase's pooler in transaction mode and PGlite's single session both rule out named
+    // prepared statements that outlive a transaction.
+    prepare: false,
+    max: options.max ?? 1,
+    // Array types of extensions are not used; skipping the lookup saves a round trip per connection.
+    fetch_types: false,
+    idle_timeout: 20,
+    connect_timeout: 30,
+    onnotice: () => {},
+    connection: { application_name: 'xiaobao' },
+  }) as Sql;
+}
