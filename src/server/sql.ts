@@ -3,7 +3,7 @@ import postgres from 'postgres';
 
 export type Sql = postgres.Sql<Record<string, never>>;
 
-export function openSql(url: string, options: { max?: number } = {}): Sql {
+export function openSql(url: string, options: { max?: number; idleTimeoutSeconds?: number } = {}): Sql {
   return postgres(url, {
     // Supabase's pooler in transaction mode and PGlite's single session both rule out named
     // prepared statements that outlive a transaction.
@@ -11,7 +11,7 @@ export function openSql(url: string, options: { max?: number } = {}): Sql {
     max: options.max ?? 1,
     // Array types of extensions are not used; skipping the lookup saves a round trip per connection.
     fetch_types: false,
-    idle_timeout: 20,
+    idle_timeout: options.idleTimeoutSeconds ?? 20,
     connect_timeout: 30,
     onnotice: () => {},
     connection: { application_name: 'xiaobao' },

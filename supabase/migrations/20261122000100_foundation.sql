@@ -27,9 +27,10 @@ create table app.org_units (
 create index org_units_path_idx on app.org_units (path text_pattern_ops);
 create index org_units_parent_idx on app.org_units (parent_id);
 
--- path is derived from the parent, never written by hand.
+-- path is derived from the parent, never written by hand. security definer: the parent must be
+-- found even when the caller cannot see it, so that the RLS check (not this lookup) decides.
 create function app_private.org_units_set_path() returns trigger
-language plpgsql
+language plpgsql security definer
 set search_path = ''
 as $$
 declare

@@ -1,0 +1,148 @@
+// Integration harness: a real database (embedded PGlite over the wire protocol, or the PostgreSQL
+// at TEST_DATABASE_URL in a fresh throwaway database), migrations and the demo seed applied, local
+// auth served over real HTTP for JWKS and supabase-js, and the functions called with real Requests.
+import http from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { createClient } from '@supabase/supabase-js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/server/embedded-db.ts';
+import { openSql, type Sql } from '../../src/server/sql.ts';
+import { migrate } from '../../src/server/migrate.ts';
+import { seedDemo, DEMO_PASSWORD, demoPeople, emailFor } from '../../src/server/seed.ts';
+import { createLocalAuth, type LocalAuth } from '../../src/server/local-auth.ts';
+import { runStartupTasks } from '../../src/server/tasks.ts';
+
+export interface Harness {
+  /** Superuser connection for arranging fixtures and asserting on raw rows. */
+  sql: Sql;
+  authUrl: string;
+  auth: LocalAuth;
+  kind: 'embedded' | 'postgres';
+  /** Signs a demo member in through supabase-js and returns the access token. */
+  tokenFor(employeeNo: string): Promise<string>;
+  userIdFor(employeeNo: string): Promise<string>;
+  /** Calls a function handler the way Netlify does: a web Request and a context with params. */
+  call(handler: (req: Request, ctx: { params: Record<string, string> }) => Promise<Response>, init: {
+    method?: string; path: string; token?: string | null; body?: unknown; rawBody?: string; params?: Record<string, string>; headers?: Record<string, string>;
+  }): Promise<{ status: number; body: any; headers: Headers; text: string }>;
+  stop(): Promise<void>;
+}
+
+const tokens = new Map<string, string>();
+
+export async function startHarness(): Promise<Harness> {
+  let embedded: EmbeddedDatabase | null = null;
+  let url: string;
+  let dropDatabase: (() => Promise<void>) | null = null;
+  const kind = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
+
+  if (process.env.TEST_DATABASE_URL) {
+    const admin = openSql(process.env.TEST_DATABASE_URL);
+    const name = `xb_test_${randomBytes(6).toString('hex')}`;
+    await admin.unsafe(`create database ${name}`);
+    await admin.end();
+    const u = new URL(process.env.TEST_DATABASE_URL);
+    u.pathname = `/${name}`;
+    url = u.toString();
+    dropDatabase = async () => {
+      const a = openSql(process.env.TEST_DATABASE_URL!);
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    };
+    delete process.env.DATABASE_CONNECTION;
+    process.env.DATABASE_POOL_MAX = '4';
+  } else {
+    embedded = await startEmbeddedDatabase();
+    url = embedded.url;
+    process.env.DATABASE_CONNECTION = 'per-request';
+  }
+  process.env.DATABASE_URL = url;
+
+  const setup = openSql(url);
+  await migrate(setup);
+  await runStartupTasks(setup, () => {});
+  await seedDemo(setup);
+  await setup.end();
+
+  // Fixtures and assertions use their own connection; in embedded mode it must be released between
+  // uses so requests can get the single session, hence a per-use client.
+  const keyDir = mkdtempSync(path.join(os.tmpdir(), 'xb-auth-'));
+  const server = http.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const authUrl = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const auth = await createLocalAuth({
+    issuerBase: authUrl,
+    keyFile: path.join(keyDir, 'key.json'),
+    sql: () => openSql(url),
+    release: (s) => s.end({ timeout: 5 }),
+  });
+  server.on('request', async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const headers = new Headers();
+    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+    const response = await auth.handle(new Request(`${authUrl}${req.url}`, {
+      method: req.method, headers, body: req.method === 'GET' ? undefined : Buffer.concat(chunks),
+    }));
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  process.env.SUPABASE_URL = authUrl;
+  tokens.clear();
+
+  const sql = lazySql(url, kind === 'embedded');
+
+  return {
+    sql,
+    authUrl,
+    auth,
+    kind,
+    async tokenFor(employeeNo) {
+      const cached = tokens.get(employeeNo);
+      if (cached) return cached;
+      const person = demoPeople.find((p) => p.no === employeeNo);
+      if (!person) throw new Error(`no demo person ${employeeNo}`);
+      const client = createClient(authUrl, 'local-anon-key', { auth: { persistSession: false, autoRefreshToken: false } });
+      const { data, error } = await client.auth.signInWithPassword({ email: emailFor(person), password: DEMO_PASSWORD });
+      if (error || !data.session) throw new Error(`sign-in failed for ${employeeNo}: ${error?.message}`);
+      tokens.set(employeeNo, data.session.access_token);
+      return data.session.access_token;
+    },
+    async userIdFor(employeeNo) {
+      const [row] = await sql`select user_id from app.members where employee_no = ${employeeNo}`;
+      return row!.user_id as string;
+    },
+    async call(handler, init) {
+      const headers: Record<string, string> = { ...(init.headers ?? {}) };
+      if (init.token) headers.authorization = `Bearer ${init.token}`;
+      let body: string | undefined = init.rawBody;
+      if (init.body !== undefined) {
+        body = JSON.stringify(init.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const req = new Request(`http://127.0.0.1${init.path}`, { method: init.method ?? 'GET', headers, body });
+      const res = await handler(req, { params: init.params ?? {} });
+      const text = await res.text();
+      let parsed: unknown = null;
+      try { parsed = text ? JSON.parse(text) : null; } catch { parsed = null; }
+      return { status: res.status, body: parsed, headers: res.headers, text };
+    },
+    async stop() {
+      await sql.end();
+      await new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
+      rmSync(keyDir, { recursive: true, force: true });
+      await embedded?.stop();
+      await dropDatabase?.();
+    },
+  };
+}
+
+/**
+ * In embedded mode the fixture client lets go of its connection as soon as it is idle, so it never
+ * holds PGlite's single session while a function under test is waiting for it.
+ */
+function lazySql(url: string, release: boolean): Sql {
+  return release ? openSql(url, { max: 1, idleTimeoutSeconds: 0.02 }) : openSql(url, { max: 2 });
+}
