@@ -9,7 +9,9 @@ export function openSql(url: string, options: { max?: number; idleTimeoutSeconds
     // prepared statements that outlive a transaction.
     prepare: false,
     max: options.max ?? 1,
-    // Array types of extensions are not used; skipping the lookup saves a round trip per connection.
+    // Skipping the type lookup saves a round trip per connection (functions connect per request in
+    // the embedded mode). Consequence: pass lists as JSON (`jsonb_array_elements_text(${sql.json(list)})`)
+    // and read arrays back as JSON (`to_jsonb(col)`), never as native Postgres arrays.
     fetch_types: false,
     idle_timeout: options.idleTimeoutSeconds ?? 20,
     connect_timeout: 30,

@@ -1,11 +1,20 @@
 // Work the local server does besides serving requests: publishing content on start and running
 // scheduled functions on a timer (Netlify runs them on its scheduler in production).
 import type { Sql } from './sql.ts';
+import { syncContent } from './content-sync.ts';
 
 type Task = { name: string; run: (sql: Sql, log: (s: string) => void) => Promise<void> };
 
-/** Content sync and other start-up jobs register here. */
-export const startupTasks: Task[] = [];
+export const startupTasks: Task[] = [
+  {
+    name: 'content-sync',
+    async run(sql, log) {
+      const r = await syncContent(sql);
+      const q = r.questions;
+      log(`content: ${q.created} new, ${q.versioned} changed, ${q.unchanged} unchanged, ${q.retired} retired questions; ${r.lessons} lessons and ${r.instruments} instruments updated`);
+    },
+  },
+];
 
 export async function runStartupTasks(sql: Sql, log: (s: string) => void): Promise<void> {
   for (const t of startupTasks) await t.run(sql, log);
