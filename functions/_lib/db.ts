@@ -2,10 +2,10 @@
 // `authenticated` with the caller's JWT claims, so RLS policies decide what it may touch — the same
 // policies in Supabase, plain PostgreSQL and PGlite. Service work (grading, finalising overdue
 // attempts, content sync) runs as `service_role`, explicitly.
-import { openSql, type Sql } from '../../src/server/sql.ts';
+import { openSql, type Sql, type Tx } from '../../src/server/sql.ts';
 import type { Claims } from './auth.ts';
 
-export type Tx = Parameters<Parameters<Sql['begin']>[0]>[0];
+export type { Tx };
 
 let pooled: Sql | null = null;
 

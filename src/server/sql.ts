@@ -2,6 +2,7 @@
 import postgres from 'postgres';
 
 export type Sql = postgres.Sql<Record<string, never>>;
+export type Tx = postgres.TransactionSql<Record<string, never>>;
 
 export function openSql(url: string, options: { max?: number; idleTimeoutSeconds?: number } = {}): Sql {
   return postgres(url, {

@@ -90,7 +90,7 @@ create table app.attempt_slots (
   responded_at timestamptz,
   flagged boolean not null default false,
   state text,                       -- grading state, set by grading only
-  mark numeric(6,2),                -- set by grading only
+  mark numeric(8,4),                -- set by grading only (src/core keeps 4 decimals per slot)
   primary key (attempt_id, slot)
 );
 

@@ -1,0 +1,341 @@
+/**
+ * Paper assembly from a blueprint (counts per type × topic × difficulty).
+ *
+ * The same (blueprint, candidates, seen set, seed) always yields the same paper, whatever order the
+ * candidates arrive in, so a paper can be rebuilt from the attempt's seed. Papers are normally
+ * stored slot by slot anyway; determinism is what makes pre-assembly and audits trustworthy.
+ *
+ * Like Moodle's random question, each section prefers questions the person has not seen before and
+ * falls back to seen ones. A question appears at most once per paper, even when sections overlap
+ * (e.g. "5 single-choice on complaint-handling" plus "10 single-choice on any topic"); overlapping
+ * sections are resolved as a bipartite matching so a feasible blueprint never fails because of the
+ * order in which sections were filled.
+ */
+import { z } from 'zod';
+import { MultipleRuleSchema } from './grading.ts';
+import {
+  DifficultySchema,
+  QUESTION_TYPE_LABELS,
+  QuestionTypeSchema,
+  optionIdsOf,
+  type Option,
+  type QuestionType,
+  type QuestionVersion,
+} from './questions.ts';
+import { rngFor, shuffle, type Rng, type Seed } from './rng.ts';
+
+export const MAX_PAPER_QUESTIONS = 500;
+
+export const BlueprintSectionSchema = z.strictObject({
+  type: QuestionTypeSchema,
+  /** A lesson id; null or absent = any topic. */
+  topic: z.string().min(1, 'A topic must not be empty; leave it out for any topic.').nullable().optional(),
+  /** Inclusive [min, max] on the 1–5 scale; null or absent = any difficulty. */
+  difficulty: z
+    .tuple([DifficultySchema, DifficultySchema])
+    .refine(([lo, hi]) => lo <= hi, 'The lower difficulty must not be greater than the upper one.')
+    .nullable()
+    .optional(),
+  count: z
+    .number()
+    .int('The number of questions must be a whole number.')
+    .min(1, 'Each section needs at least 1 question.')
+    .max(MAX_PAPER_QUESTIONS, `A section can have at most ${MAX_PAPER_QUESTIONS} questions.`),
+  /** Points per question in this section. */
+  points: z.number().positive('Each question must be worth more than 0 points.').max(1000, 'A question can be worth at most 1000 points.'),
+});
+export type BlueprintSection = z.infer<typeof BlueprintSectionSchema>;
+
+export const BlueprintSchema = z
+  .strictObject({
+    sections: z.array(BlueprintSectionSchema).min(1, 'A paper needs at least one section.').max(50, 'A paper can have at most 50 sections.'),
+    /** Shuffle question order within each section; sections keep blueprint order (papers are grouped by type). */
+    shuffleQuestions: z.boolean().default(true),
+    /** Shuffle options of choice questions (options that refer to other options stay put, see pinnedOptionIds). */
+    shuffleOptions: z.boolean().default(true),
+    multipleRule: MultipleRuleSchema.default('all_or_nothing'),
+  })
+  .refine((b) => b.sections.reduce((n, s) => n + s.count, 0) <= MAX_PAPER_QUESTIONS, {
+    message: `A paper can have at most ${MAX_PAPER_QUESTIONS} questions in total.`,
+    path: ['sections'],
+  });
+export type Blueprint = z.infer<typeof BlueprintSchema>;
+export type BlueprintInput = z.input<typeof BlueprintSchema>;
+
+export interface FieldIssue {
+  /** Dotted path, e.g. `sections.1.count` (0-based indices, as in the JSON). */
+  path: string;
+  message: string;
+}
+
+export type ValidateBlueprintResult = { ok: true; blueprint: Blueprint } | { ok: false; issues: FieldIssue[] };
+
+export function validateBlueprint(raw: unknown): ValidateBlueprintResult {
+  const r = BlueprintSchema.safeParse(raw);
+  if (r.success) return { ok: true, blueprint: r.data };
+  return { ok: false, issues: r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })) };
+}
+
+/** A question version eligible for a paper (the current version of an active question). */
+export interface Candidate {
+  questionId: string;
+  versionId: string;
+  type: QuestionType;
+  topic: string;
+  difficulty: number;
+  /** Option ids in stored order; empty for non-choice types. */
+  optionIds: readonly string[];
+  /** Options that keep their position when options are shuffled. */
+  pinnedOptionIds?: readonly string[];
+}
+
+export interface PaperSlot {
+  /** 1-based position on the paper. */
+  slot: number;
+  /** 1-based blueprint section the question was drawn for. */
+  section: number;
+  questionVersionId: string;
+  questionId: string;
+  points: number;
+  /** Display order of option ids for choice questions; null otherwise. */
+  optionOrder: string[] | null;
+}
+
+export interface AssemblyInput {
+  blueprint: Blueprint | BlueprintInput;
+  candidates: readonly Candidate[];
+  /** Question ids (not version ids) this person has been shown before. */
+  seen: ReadonlySet<string> | readonly string[];
+  seed: Seed;
+}
+
+export interface BlueprintIssue {
+  /** 1-based section numbers involved. */
+  sections: number[];
+  asked: number;
+  available: number;
+}
+
+/** The bank cannot satisfy the blueprint. The message is written for the trainer who built it. */
+export class BlueprintError extends Error {
+  override name = 'BlueprintError';
+  readonly issues: BlueprintIssue[];
+  constructor(message: string, issues: BlueprintIssue[]) {
+    super(message);
+    this.issues = issues;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+// Options whose text refers to other options. "以上都对" must stay last; "A和B" refers to letters,
+// which are assigned by display position, so that question cannot be shuffled at all.
+// "以上" alone is not enough: "5万元以上" is an ordinary option — only an option that STARTS with it counts.
+const REFERS_TO_ABOVE = /^\s*(以上|上述|前述)|\b(all|none|both|neither) of the (above|options)\b/iu;
+const REFERS_TO_LETTERS = /^\s*[A-Ha-h]\s*[和与及、,，]\s*[A-Ha-h]|^\s*[A-Ha-h]\s*(和|与|及|、)?\s*[A-Ha-h]?\s*(都|均|皆)/u;
+
+/** Option ids that must not move when options are shuffled (all of them if an option names others by letter). */
+export function pinnedOptionIds(options: readonly Option[]): string[] {
+  if (options.some((o) => REFERS_TO_LETTERS.test(o.text))) return options.map((o) => o.id);
+  return options.filter((o) => REFERS_TO_ABOVE.test(o.text)).map((o) => o.id);
+}
+
+/** A version as an assembly candidate. The version must have been stored (have a versionId). */
+export function candidateFromVersion(version: QuestionVersion): Candidate {
+  if (version.versionId === undefined) throw new TypeError(`Question ${version.id} has no versionId; store it before assembling papers.`);
+  const options = version.type === 'single' || version.type === 'multiple' ? version.options : [];
+  return {
+    questionId: version.id,
+    versionId: version.versionId,
+    type: version.type,
+    topic: version.topic,
+    difficulty: version.difficulty,
+    optionIds: optionIdsOf(version),
+    pinnedOptionIds: pinnedOptionIds(options),
+  };
+}
+
+/** Shuffles `ids` keeping pinned ids at their positions. */
+export function shuffleOptionIds(ids: readonly string[], pinned: readonly string[], rng: Rng): string[] {
+  const pin = new Set(pinned);
+  const movable = ids.filter((id) => !pin.has(id));
+  const shuffled = shuffle(movable, rng);
+  let k = 0;
+  return ids.map((id) => (pin.has(id) ? id : (shuffled[k++] as string)));
+}
+
+export function describeSection(section: BlueprintSectionLike, index: number): string {
+  const topic = section.topic ? `topic "${section.topic}"` : 'any topic';
+  const d = section.difficulty;
+  const difficulty = !d ? 'any difficulty' : d[0] === d[1] ? `difficulty ${d[0]}` : `difficulty ${d[0]}–${d[1]}`;
+  return `section ${index + 1} (${QUESTION_TYPE_LABELS[section.type]}, ${topic}, ${difficulty})`;
+}
+type BlueprintSectionLike = Pick<BlueprintSection, 'type' | 'topic' | 'difficulty'>;
+
+function matches(section: BlueprintSectionLike, c: Candidate): boolean {
+  if (c.type !== section.type) return false;
+  if (section.topic != null && c.topic !== section.topic) return false;
+  const d = section.difficulty;
+  return !d || (c.difficulty >= d[0] && c.difficulty <= d[1]);
+}
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`;
+
+function shortageMessage(section: BlueprintSection, index: number, available: number): string {
+  const what = capitalise(describeSection(section, index));
+  if (available === 0) {
+    return `${what} asks for ${plural(section.count, 'question', 'questions')}, but the bank has no questions that match. Change the section's type, topic or difficulty range, remove the section, or add questions to the bank.`;
+  }
+  return `${what} asks for ${plural(section.count, 'question', 'questions')}, but the bank has only ${available} that match. Lower the count to ${available}, widen the topic or difficulty range, or add questions to the bank.`;
+}
+
+/**
+ * Builds a paper. Throws BlueprintError when the bank cannot satisfy the blueprint, and TypeError
+ * for malformed input (the same question offered twice).
+ */
+export function assemblePaper(input: AssemblyInput): PaperSlot[] {
+  const v = validateBlueprint(input.blueprint);
+  if (!v.ok) {
+    throw new BlueprintError(`The blueprint is not valid: ${v.issues.map((i) => `${i.path || '(blueprint)'}: ${i.message}`).join('; ')}`, []);
+  }
+  const blueprint = v.blueprint;
+  const seen = input.seen instanceof Set ? input.seen : new Set(input.seen as readonly string[]);
+
+  // Canonical order makes the result independent of how the caller happened to list candidates.
+  const candidates = [...input.candidates].sort((a, b) => byCodeUnits(a.questionId, b.questionId));
+  for (let i = 1; i < candidates.length; i++) {
+    if ((candidates[i] as Candidate).questionId === (candidates[i - 1] as Candidate).questionId) {
+      throw new TypeError(`Question ${(candidates[i] as Candidate).questionId} is offered twice; pass one (the current) version per question.`);
+    }
+  }
+
+  const sections = blueprint.sections;
+  // Preference list per section: unseen first, then seen, each in seeded random order.
+  const pools = sections.map((section, si) => {
+    const eligible = candidates.filter((c) => matches(section, c));
+    const rng = rngFor(input.seed, 'pick', si);
+    const unseen = shuffle(eligible.filter((c) => !seen.has(c.questionId)), rng);
+    const seenOnes = shuffle(eligible.filter((c) => seen.has(c.questionId)), rng);
+    return [...unseen, ...seenOnes];
+  });
+
+  const short = sections.flatMap((s, i) => ((pools[i] as Candidate[]).length < s.count ? [i] : []));
+  if (short.length > 0) {
+    throw new BlueprintError(
+      short.map((i) => shortageMessage(sections[i] as BlueprintSection, i, (pools[i] as Candidate[]).length)).join(' '),
+      short.map((i) => ({ sections: [i + 1], asked: (sections[i] as BlueprintSection).count, available: (pools[i] as Candidate[]).length })),
+    );
+  }
+
+  // Left side: one node per slot (section repeated count times); right side: questions.
+  const slotSection: number[] = [];
+  // Most constrained sections first, so broad sections take what the narrow ones leave.
+  const fillOrder = sections.map((_, i) => i).sort((a, b) => (pools[a] as Candidate[]).length - (pools[b] as Candidate[]).length || a - b);
+  const owner = new Map<string, number>(); // questionId → slot node
+  const pick: (Candidate | null)[] = [];
+  // A question, once taken, stays taken (augmenting paths only hand it to another slot), so each
+  // section's search for a free question can resume where it stopped: amortised O(pool).
+  const cursor = sections.map(() => 0);
+
+  const tryAssign = (node: number, visited: Set<string>, exhausted: Set<number>): boolean => {
+    const si = slotSection[node] as number;
+    // All slots of a section share one pool: once one failed in this search, the others fail too.
+    if (exhausted.has(si)) return false;
+    const pool = pools[si] as Candidate[];
+    // Free questions first, in preference order: keeps the seeded, unseen-first choice whenever possible.
+    let k = cursor[si] as number;
+    while (k < pool.length && owner.has((pool[k] as Candidate).questionId)) k++;
+    cursor[si] = k;
+    const free = pool[k];
+    if (free !== undefined) {
+      owner.set(free.questionId, node);
+      pick[node] = free;
+      return true;
+    }
+    // Otherwise move another slot's question to an alternative (augmenting path).
+    for (const c of pool) {
+      if (visited.has(c.questionId)) continue;
+      visited.add(c.questionId);
+      if (tryAssign(owner.get(c.questionId) as number, visited, exhausted)) {
+        owner.set(c.questionId, node);
+        pick[node] = c;
+        return true;
+      }
+    }
+    exhausted.add(si);
+    return false;
+  };
+
+  const nodesBySection: number[][] = sections.map(() => []);
+  for (const si of fillOrder) {
+    const section = sections[si] as BlueprintSection;
+    for (let k = 0; k < section.count; k++) {
+      const node = slotSection.length;
+      slotSection.push(si);
+      pick.push(null);
+      (nodesBySection[si] as number[]).push(node);
+      const visited = new Set<string>();
+      if (!tryAssign(node, visited, new Set())) throw overlapError(sections, pools, node, slotSection, visited, owner);
+    }
+  }
+
+  const slots: PaperSlot[] = [];
+  sections.forEach((section, si) => {
+    let chosen = (nodesBySection[si] as number[]).map((n) => pick[n] as Candidate);
+    // Augmenting paths can move questions between a section's slot nodes; restore the seeded draw order.
+    const rank = new Map((pools[si] as Candidate[]).map((c, i) => [c.questionId, i]));
+    chosen.sort((a, b) => (rank.get(a.questionId) as number) - (rank.get(b.questionId) as number));
+    if (blueprint.shuffleQuestions) {
+      chosen = shuffle(chosen, rngFor(input.seed, 'order', si));
+    } else {
+      chosen.sort((a, b) => byCodeUnits(a.questionId, b.questionId)); // bank order
+    }
+    for (const c of chosen) {
+      const choice = c.type === 'single' || c.type === 'multiple';
+      slots.push({
+        slot: slots.length + 1,
+        section: si + 1,
+        questionVersionId: c.versionId,
+        questionId: c.questionId,
+        points: section.points,
+        optionOrder: !choice
+          ? null
+          : blueprint.shuffleOptions
+            ? shuffleOptionIds(c.optionIds, c.pinnedOptionIds ?? [], rngFor(input.seed, 'options', c.questionId))
+            : [...c.optionIds],
+      });
+    }
+  });
+  return slots;
+}
+
+/**
+ * After a failed augmenting search, the slots reached and the questions visited form a Hall
+ * violation: the sections involved need more distinct questions than match any of them.
+ */
+function overlapError(
+  sections: readonly BlueprintSection[],
+  pools: readonly Candidate[][],
+  failedNode: number,
+  slotSection: readonly number[],
+  visited: ReadonlySet<string>,
+  owner: ReadonlyMap<string, number>,
+): BlueprintError {
+  const involved = new Set<number>([slotSection[failedNode] as number]);
+  for (const q of visited) involved.add(slotSection[owner.get(q) as number] as number);
+  const list = [...involved].sort((a, b) => a - b);
+  const union = new Set<string>();
+  for (const si of list) for (const c of pools[si] as Candidate[]) union.add(c.questionId);
+  const asked = list.reduce((n, si) => n + (sections[si] as BlueprintSection).count, 0);
+  const names = list.map((si) => String(si + 1));
+  const joined = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const details = list
+    .map((si) => `${describeSection(sections[si] as BlueprintSection, si)} asks for ${(sections[si] as BlueprintSection).count} of ${(pools[si] as Candidate[]).length} matching`)
+    .join('; ');
+  const message =
+    `Sections ${joined} draw on the same questions: together they ask for ${asked}, but only ${union.size} different questions match them (${details}). ` +
+    `A question appears at most once per paper, so lower a count, make the sections' topics or difficulty ranges not overlap, or add questions to the bank.`;
+  return new BlueprintError(message, [{ sections: list.map((si) => si + 1), asked, available: union.size }]);
+}
