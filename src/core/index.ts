@@ -7,3 +7,4 @@ export * from './grading.ts';
 export * from './assembly.ts';
 export * from './attempt.ts';
 export * from './scheduling.ts';
+export * from './csv.ts';

@@ -2,6 +2,8 @@
 // per role. Runs only on an empty roster, so a second start reuses the data.
 import type { Sql } from './sql.ts';
 import { hashPassword } from './local-auth.ts';
+import { BlueprintSchema, type BlueprintInput } from '../core/assembly.ts';
+import { ReviewPolicySchema, type ReviewPolicy } from '../core/attempt.ts';
 
 export const DEMO_PASSWORD = 'Xiaobao2026!';
 
@@ -61,7 +63,10 @@ export async function seedDemo(sql: Sql): Promise<{ seeded: boolean; accounts: D
       password: DEMO_PASSWORD,
     }));
   const [count] = await sql`select count(*)::int as n from app.members`;
-  if (Number(count?.n) > 0) return { seeded: false, accounts };
+  if (Number(count?.n) > 0) {
+    await seedDemoExams(sql);
+    return { seeded: false, accounts };
+  }
 
   const hash = await hashPassword(DEMO_PASSWORD);
   await sql.begin(async (tx) => {
@@ -79,5 +84,104 @@ export async function seedDemo(sql: Sql): Promise<{ seeded: boolean; accounts: D
                 ${'{' + p.roles.join(',') + '}'}::text[])`;
     }
   });
+  await seedDemoExams(sql);
   return { seeded: true, accounts };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Demo exams: seeded after the content sync, only while there are no exams at all (a trainer's
+// own exams are never touched). Blueprints draw on the official bank (topics = lesson ids).
+
+const flags = (score: boolean, correctness: boolean, rightAnswers: boolean, explanations: boolean) => ({ score, correctness, rightAnswers, explanations });
+
+interface DemoExam {
+  title: string;
+  description: string;
+  kind: 'exam' | 'mock_contest';
+  timeLimitSec: number;
+  attemptsAllowed: number;
+  multipleRule: 'all_or_nothing' | 'half_for_subset' | 'per_option';
+  focusLossLimit: number;
+  reviewPolicy: ReviewPolicy;
+  blueprint: BlueprintInput;
+}
+
+export const demoExams: DemoExam[] = [
+  {
+    title: '消保知识月度测试（演示）',
+    description: '每月一次的消费者权益保护知识测试：20题，30分钟，可作答2次，取最高分，60分及格。交卷后立即显示得分和对错，考试窗口关闭后公布正确答案和解析。',
+    kind: 'exam',
+    timeLimitSec: 30 * 60,
+    attemptsAllowed: 2,
+    multipleRule: 'half_for_subset',
+    focusLossLimit: 0,
+    reviewPolicy: ReviewPolicySchema.parse({
+      during: flags(false, false, false, false),
+      immediately: flags(true, true, false, false),
+      afterClose: flags(true, true, true, true),
+    }),
+    blueprint: {
+      sections: [
+        { type: 'single', topic: 'complaint-handling', count: 4, points: 5 },
+        { type: 'single', topic: 'eight-rights', count: 4, points: 5 },
+        { type: 'single', topic: 'personal-info', count: 3, points: 5 },
+        { type: 'multiple', topic: 'anti-telecom-fraud', count: 2, points: 5 },
+        { type: 'multiple', topic: 'fees-pricing', count: 2, points: 5 },
+        { type: 'truefalse', count: 5, points: 5 },
+      ],
+      shuffleQuestions: true,
+      shuffleOptions: true,
+      multipleRule: 'half_for_subset',
+    },
+  },
+  {
+    title: '消保知识竞赛模拟赛（演示）',
+    description: '知识竞赛模拟赛：50题，60分钟，可作答3次，取最高分。交卷后立即显示得分、对错、正确答案和解析。',
+    kind: 'mock_contest',
+    timeLimitSec: 60 * 60,
+    attemptsAllowed: 3,
+    multipleRule: 'all_or_nothing',
+    focusLossLimit: 3,
+    reviewPolicy: ReviewPolicySchema.parse({
+      during: flags(false, false, false, false),
+      immediately: flags(true, true, true, true),
+      afterClose: flags(true, true, true, true),
+    }),
+    blueprint: {
+      sections: [
+        { type: 'single', count: 25, points: 2 },
+        { type: 'multiple', count: 10, points: 2 },
+        { type: 'truefalse', count: 10, points: 2 },
+        { type: 'fill', count: 5, points: 2 },
+      ],
+      shuffleQuestions: true,
+      shuffleOptions: true,
+      multipleRule: 'all_or_nothing',
+    },
+  },
+];
+
+/** Seeds the demo exams when the exam table is empty and the bank has been synced. */
+export async function seedDemoExams(sql: Sql): Promise<number> {
+  const [state] = await sql`select (select count(*)::int from app.exams) as exams, (select count(*)::int from app.questions) as questions`;
+  if (Number(state?.exams) > 0 || Number(state?.questions) === 0) return 0;
+  const [hq] = await sql`select id from app.org_units where code = 'HQ'`;
+  if (!hq) return 0;
+  const [trainer] = await sql`select id from app.members where employee_no = 'T2001'`;
+  await sql.begin(async (tx) => {
+    for (const e of demoExams) {
+      const blueprint = BlueprintSchema.parse(e.blueprint);
+      const [row] = await tx`
+        insert into app.exams (title, description, kind, status, owner_org_id, created_by, window_open, window_close, time_limit_sec,
+          attempts_allowed, grading_method, pass_percent, multiple_rule, shuffle_questions, shuffle_options, focus_loss_limit,
+          review_policy, blueprint)
+        values (${e.title}, ${e.description}, ${e.kind}, 'published', ${hq.id as string}, ${(trainer?.id as string | undefined) ?? null},
+          now() - interval '1 day', now() + interval '59 days', ${e.timeLimitSec}, ${e.attemptsAllowed}, 'highest', 60,
+          ${e.multipleRule}, true, true, ${e.focusLossLimit}, ${tx.json(e.reviewPolicy)}, ${tx.json(blueprint as never)})
+        returning id`;
+      // Assigned to 总行: every unit is in its subtree, so everyone is offered the exam.
+      await tx`insert into app.exam_assignments (exam_id, org_unit_id) values (${row!.id as string}, ${hq.id as string})`;
+    }
+  });
+  return demoExams.length;
 }

@@ -21,7 +21,7 @@ export async function runStartupTasks(sql: Sql, log: (s: string) => void): Promi
 }
 
 /** Scheduled functions (config.schedule) that the local server invokes every minute. */
-export const scheduledFunctions: string[] = [];
+export const scheduledFunctions: string[] = ['finalise-overdue'];
 
 export function startTimers(baseUrl: string, log: (s: string) => void): () => Promise<void> {
   const timers = scheduledFunctions.map((name) =>

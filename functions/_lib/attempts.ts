@@ -1,0 +1,284 @@
+// Attempts as the taker sees them: starting or resuming (paper assembly), the runner state while
+// in progress, and the review of a finished attempt as the exam's review policy allows. Reads run
+// as the caller (RLS); keys for a review are fetched separately as service role, only when the
+// policy shows right answers or explanations, and never for an attempt in progress.
+import type { Claims } from './auth.ts';
+import { asUser, type Tx } from './db.ts';
+import {
+  attemptFromRow,
+  dbNow,
+  loadCandidates,
+  loadExam,
+  loadMyAttempts,
+  loadMyOverrides,
+  loadSeenQuestionIds,
+  paperSize,
+  storedVersionFromRow,
+  type AttemptSummaryRow,
+  type Exam,
+} from './exams.ts';
+import { finaliseAttempt, keysFor } from './grading.ts';
+import { HttpProblem, forbidden, notFound } from './http.ts';
+import { assemblePaper, BlueprintError } from '../../src/core/assembly.ts';
+import {
+  canStartAttempt,
+  computeDeadline,
+  isOverdue,
+  remainingMs,
+  reviewPhase,
+  reviewVisibility,
+} from '../../src/core/attempt.ts';
+import { effectiveWindow } from '../../src/core/exam-settings.ts';
+import type { GradeState } from '../../src/core/grading.ts';
+import { candidateFromStored, reviewScore, reviewSlot, storedToPublic, type FinishedSlot } from '../../src/core/paper.ts';
+import type { QuestionResponse } from '../../src/core/questions.ts';
+
+/** A problem with a machine-readable `code` the exam runner can switch on. */
+export function examProblem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): HttpProblem {
+  const title = status === 403 ? 'Forbidden' : status === 409 ? 'Conflict' : status === 404 ? 'Not Found' : 'Bad Request';
+  return new HttpProblem(status, title, detail, { code, ...extra }, `https://xiaobao.academy/problems/${code.replace(/_/g, '-')}`);
+}
+
+export async function loadAttempt(tx: Tx, attemptId: string): Promise<AttemptSummaryRow | null> {
+  const [row] = await tx`
+    select a.*, a.member_id = app_private.current_member_id() as mine from app.attempts a where a.id = ${attemptId}`;
+  return row ? attemptFromRow(row) : null;
+}
+
+export interface SlotRow {
+  slot: number;
+  points: number;
+  optionOrder: string[] | null;
+  response: QuestionResponse;
+  responseSeq: number;
+  respondedAt: Date | null;
+  flagged: boolean;
+  state: GradeState | null;
+  mark: number | null;
+  comment: string | null;
+  versionId: string;
+  version: ReturnType<typeof storedVersionFromRow>;
+}
+
+export async function loadSlots(tx: Tx, attemptId: string): Promise<SlotRow[]> {
+  const rows = await tx`
+    select s.slot, s.points, s.option_order, s.response, s.response_seq, s.responded_at, s.flagged, s.state, s.mark, s.comment,
+           v.id as version_id, v.question_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count
+    from app.attempt_slots s join app.question_versions v on v.id = s.question_version_id
+    where s.attempt_id = ${attemptId} order by s.slot`;
+  return rows.map((r) => ({
+    slot: Number(r.slot),
+    points: Number(r.points),
+    optionOrder: (r.option_order as string[] | null) ?? null,
+    response: (r.response ?? null) as QuestionResponse,
+    responseSeq: Number(r.response_seq),
+    respondedAt: (r.responded_at as Date | null) ?? null,
+    flagged: Boolean(r.flagged),
+    state: (r.state as GradeState | null) ?? null,
+    mark: r.mark === null ? null : Number(r.mark),
+    comment: (r.comment as string | null) ?? null,
+    versionId: r.version_id as string,
+    version: storedVersionFromRow(r),
+  }));
+}
+
+function examForRunner(exam: Exam) {
+  const { questionCount, totalPoints } = paperSize(exam.blueprint);
+  return {
+    id: exam.id,
+    title: exam.title,
+    kind: exam.kind,
+    timeLimitSec: exam.timeLimitSec,
+    graceSec: exam.graceSec,
+    focusLossLimit: exam.focusLossLimit,
+    questionCount,
+    totalPoints,
+    passPercent: exam.passPercent,
+  };
+}
+
+/**
+ * The runner's state of an attempt in progress. Built only from public columns: the question view
+ * comes from storedToPublic's allow-list, so no key, explanation or source can be in it.
+ */
+export function runnerPayload(a: AttemptSummaryRow, exam: Exam, slots: SlotRow[], now: Date) {
+  return {
+    attempt: {
+      id: a.id,
+      examId: a.examId,
+      attemptNo: a.attemptNo,
+      state: a.state,
+      startedAt: a.startedAt.toISOString(),
+      deadline: a.deadline?.toISOString() ?? null,
+      graceSec: a.graceSec,
+      serverNow: now.toISOString(),
+      remainingMs: remainingMs({ state: a.state, deadline: a.deadline }, now),
+      focusLosses: a.focusLosses,
+    },
+    exam: examForRunner(exam),
+    slots: slots.map((s) => ({
+      slot: s.slot,
+      points: s.points,
+      question: storedToPublic(s.version, s.optionOrder),
+      response: s.response,
+      seq: s.responseSeq,
+      flagged: s.flagged,
+    })),
+  };
+}
+
+type Outcome<T> = { kind: 'done'; value: T } | { kind: 'finalise'; attemptId: string };
+
+/**
+ * Runs `fn` as the caller; if it reports an overdue attempt, finalises that attempt as service
+ * role (never nested: the embedded database has one session) and runs `fn` again.
+ */
+export async function withLazyFinalisation<T>(claims: Claims, fn: (tx: Tx) => Promise<Outcome<T>>): Promise<T> {
+  for (let round = 0; round < 5; round++) {
+    const out = await asUser(claims, fn);
+    if (out.kind === 'done') return out.value;
+    await finaliseAttempt(out.attemptId, 'auto');
+  }
+  throw new Error('lazy finalisation did not settle');
+}
+
+/** The first overdue attempt among these (to be finalised before answering). */
+export function overdueOf(attempts: AttemptSummaryRow[], now: Date): string | null {
+  return attempts.find((a) => isOverdue({ state: a.state, deadline: a.deadline }, now, a.graceSec))?.id ?? null;
+}
+
+/** The start/resume decision and, when starting, the new paper. Returns 201 for a new attempt. */
+export async function startOrResume(claims: Claims, examId: string): Promise<{ created: boolean; payload: ReturnType<typeof runnerPayload> }> {
+  for (let round = 0; round < 5; round++) {
+    let out: Outcome<{ created: boolean; payload: ReturnType<typeof runnerPayload> }>;
+    try {
+      out = await asUser(claims, async (tx) => {
+        const now = await dbNow(tx);
+        const exam = await loadExam(tx, examId);
+        if (!exam) throw examProblem(404, 'exam_not_found', 'There is no exam with this id, or it is not offered to you.');
+        if (!exam.offered) {
+          throw examProblem(403, 'not_offered', 'This exam is not offered to you: it is not assigned to your unit. If you think it should be, ask your trainer.');
+        }
+        const override = (await loadMyOverrides(tx, [examId])).get(examId) ?? null;
+        const attempts = await loadMyAttempts(tx, [examId]);
+        const live = attempts.find((a) => a.state === 'in_progress') ?? null;
+        const window = effectiveWindow(exam, override);
+        const decision = canStartAttempt({
+          attemptsUsed: attempts.filter((a) => a.state !== 'in_progress').length,
+          attemptsAllowed: exam.attemptsAllowed,
+          extraAttempts: override?.extraAttempts ?? 0,
+          windowOpen: window.windowOpen,
+          windowClose: window.windowClose,
+          now,
+          liveAttempt: live ? { id: live.id, state: live.state, deadline: live.deadline } : null,
+          graceSec: live?.graceSec ?? exam.graceSec,
+        });
+        switch (decision.action) {
+          case 'finalise_overdue':
+            return { kind: 'finalise', attemptId: decision.attemptId };
+          case 'refuse': {
+            const status = decision.reason === 'no_attempts_left' ? 409 : 403;
+            throw examProblem(status, decision.reason, decision.message, {
+              window: { open: window.windowOpen?.toISOString() ?? null, close: window.windowClose?.toISOString() ?? null },
+            });
+          }
+          case 'resume': {
+            const a = live!;
+            return { kind: 'done', value: { created: false, payload: runnerPayload(a, exam, await loadSlots(tx, a.id), now) } };
+          }
+          case 'start': {
+            const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
+            const candidates = await loadCandidates(tx);
+            const seen = await loadSeenQuestionIds(tx);
+            let paper;
+            try {
+              paper = assemblePaper({
+                blueprint: { ...exam.blueprint, multipleRule: exam.multipleRule, shuffleQuestions: exam.shuffleQuestions, shuffleOptions: exam.shuffleOptions },
+                candidates: candidates.map(candidateFromStored),
+                seen,
+                seed,
+              });
+            } catch (err) {
+              if (err instanceof BlueprintError) {
+                // The bank changed since the exam was created (questions retired). Not the taker's fault.
+                console.error(`[start attempt] exam ${examId}: ${err.message}`);
+                throw examProblem(409, 'paper_unavailable', 'A paper cannot be put together for this exam right now because the question bank has changed. Tell your trainer; your attempts are not affected.');
+              }
+              throw err;
+            }
+            const deadline = computeDeadline({ startedAt: now, timeLimitSec: exam.timeLimitSec, extraTimeSec: override?.extraTimeSec ?? 0, windowClose: window.windowClose });
+            const attemptNo = attempts.reduce((n, a) => Math.max(n, a.attemptNo), 0) + 1;
+            const [row] = await tx`
+              insert into app.attempts (exam_id, member_id, attempt_no, seed, started_at, deadline, grace_sec)
+              values (${examId}, app_private.current_member_id(), ${attemptNo}, ${seed}, ${now}, ${deadline}, ${exam.graceSec})
+              returning *, true as mine`;
+            const attempt = attemptFromRow(row!);
+            const slotRows = paper.map((p) => ({ slot: p.slot, vid: p.questionVersionId, points: p.points, oo: p.optionOrder }));
+            await tx`
+              insert into app.attempt_slots (attempt_id, slot, question_version_id, points, option_order)
+              select ${attempt.id}, s.slot, s.vid::uuid, s.points, case when jsonb_typeof(s.oo) = 'array' then s.oo end
+              from jsonb_to_recordset(${tx.json(slotRows)}) as s(slot int, vid text, points numeric, oo jsonb)`;
+            return { kind: 'done', value: { created: true, payload: runnerPayload(attempt, exam, await loadSlots(tx, attempt.id), now) } };
+          }
+        }
+      });
+    } catch (err) {
+      // Two tabs starting at once: the partial unique index lets one insert win; the other's
+      // transaction fails and the next round finds (and resumes) the winner's attempt.
+      if ((err as { code?: string }).code === '23505' && round < 4) continue;
+      throw err;
+    }
+    if (out.kind === 'done') return out.value;
+    await finaliseAttempt(out.attemptId, 'auto');
+  }
+  throw new Error('could not start or resume the attempt');
+}
+
+/** The caller's own attempt: the runner state while in progress, otherwise the review. */
+export async function attemptView(claims: Claims, attemptId: string) {
+  const loaded = await withLazyFinalisation(claims, async (tx) => {
+    const now = await dbNow(tx);
+    const a = await loadAttempt(tx, attemptId);
+    if (!a) throw examProblem(404, 'attempt_not_found', 'There is no attempt with this id among yours.');
+    if (!a.mine) throw examProblem(403, 'not_your_attempt', 'This attempt belongs to someone else. Trainers see it under /api/manage/attempts/.');
+    if (isOverdue({ state: a.state, deadline: a.deadline }, now, a.graceSec)) return { kind: 'finalise' as const, attemptId: a.id };
+    const exam = await loadExam(tx, a.examId);
+    if (!exam) throw notFound('The exam of this attempt is no longer available.');
+    const slots = await loadSlots(tx, a.id);
+    const override = (await loadMyOverrides(tx, [exam.id])).get(exam.id) ?? null;
+    return { kind: 'done' as const, value: { now, a, exam, slots, window: effectiveWindow(exam, override) } };
+  });
+  const { now, a, exam, slots, window } = loaded;
+  if (a.state === 'in_progress') return { inProgress: true as const, body: runnerPayload(a, exam, slots, now) };
+  return { inProgress: false as const, body: await reviewPayload(a, exam, slots, window.windowClose, now) };
+}
+
+/** A finished attempt as the review policy allows for the current phase. */
+export async function reviewPayload(a: AttemptSummaryRow, exam: Exam, slots: SlotRow[], windowClose: Date | null, now: Date) {
+  const phase = reviewPhase({ state: a.state, finishedAt: a.finishedAt, windowClose, now });
+  const flags = reviewVisibility(exam.reviewPolicy, phase);
+  const versions = flags.rightAnswers || flags.explanations ? await keysFor(slots.map((s) => s.versionId)) : new Map();
+  return {
+    attempt: {
+      id: a.id,
+      examId: a.examId,
+      attemptNo: a.attemptNo,
+      state: a.state,
+      startedAt: a.startedAt.toISOString(),
+      deadline: a.deadline?.toISOString() ?? null,
+      finishedAt: a.finishedAt?.toISOString() ?? null,
+      serverNow: now.toISOString(),
+      focusLosses: a.focusLosses,
+    },
+    exam: examForRunner(exam),
+    review: { phase, ...flags },
+    result: reviewScore({ score: a.score, maxScore: a.maxScore, percent: a.percent, passed: a.passed, needsGrading: a.needsGrading }, flags),
+    slots: slots.map((s) => {
+      const finished: FinishedSlot = {
+        slot: s.slot, points: s.points, question: storedToPublic(s.version, s.optionOrder), response: s.response,
+        flagged: s.flagged, state: s.state, mark: s.mark, comment: s.comment,
+      };
+      return reviewSlot(finished, flags, versions.get(s.versionId));
+    }),
+  };
+}

@@ -1,0 +1,272 @@
+// Exams as the API shows them: row mapping, the caller's override and attempts, the bank's
+// current versions (assembly candidates), and the summary the exam list and start page show.
+// Everything here runs inside the caller's transaction, so RLS decides what is found.
+import type { Tx } from './db.ts';
+import type { Blueprint } from '../../src/core/assembly.ts';
+import {
+  overallGrade,
+  reviewPhase,
+  reviewVisibility,
+  type AttemptState,
+  type GradingMethod,
+  type ReviewPolicy,
+} from '../../src/core/attempt.ts';
+import type { MultipleRule } from '../../src/core/grading.ts';
+import { roundTo, SCORE_DECIMALS } from '../../src/core/grading.ts';
+import { attemptsAllowedFor, availability, effectiveWindow, type ExamKind } from '../../src/core/exam-settings.ts';
+import type { StoredPublicVersion } from '../../src/core/paper.ts';
+import type { QuestionType } from '../../src/core/questions.ts';
+
+export interface Exam {
+  id: string;
+  title: string;
+  description: string;
+  kind: ExamKind;
+  status: string;
+  ownerOrgId: string;
+  windowOpen: Date | null;
+  windowClose: Date | null;
+  timeLimitSec: number | null;
+  graceSec: number;
+  attemptsAllowed: number;
+  gradingMethod: GradingMethod;
+  passPercent: number;
+  multipleRule: MultipleRule;
+  shuffleQuestions: boolean;
+  shuffleOptions: boolean;
+  focusLossLimit: number;
+  reviewPolicy: ReviewPolicy;
+  blueprint: Blueprint;
+  /** Published and assigned to the caller's unit (or an ancestor), or the caller has an override. */
+  offered: boolean;
+  /** The caller is a trainer/HR/admin whose scope contains the exam's owner unit. */
+  manages: boolean;
+}
+
+export interface OverrideRow {
+  extraTimeSec: number;
+  extraAttempts: number;
+  windowOpen: Date | null;
+  windowClose: Date | null;
+}
+
+export interface AttemptSummaryRow {
+  id: string;
+  examId: string;
+  memberId: string;
+  attemptNo: number;
+  state: AttemptState;
+  seed: number;
+  startedAt: Date;
+  deadline: Date | null;
+  graceSec: number;
+  finishedAt: Date | null;
+  score: number | null;
+  maxScore: number | null;
+  percent: number | null;
+  passed: boolean | null;
+  needsGrading: boolean;
+  focusLosses: number;
+  mine: boolean;
+}
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+export function examFromRow(r: Record<string, unknown>): Exam {
+  return {
+    id: r.id as string,
+    title: r.title as string,
+    description: r.description as string,
+    kind: r.kind as ExamKind,
+    status: r.status as string,
+    ownerOrgId: r.owner_org_id as string,
+    windowOpen: (r.window_open as Date | null) ?? null,
+    windowClose: (r.window_close as Date | null) ?? null,
+    timeLimitSec: num(r.time_limit_sec),
+    graceSec: Number(r.grace_sec),
+    attemptsAllowed: Number(r.attempts_allowed),
+    gradingMethod: r.grading_method as GradingMethod,
+    passPercent: Number(r.pass_percent),
+    multipleRule: r.multiple_rule as MultipleRule,
+    shuffleQuestions: Boolean(r.shuffle_questions),
+    shuffleOptions: Boolean(r.shuffle_options),
+    focusLossLimit: Number(r.focus_loss_limit),
+    reviewPolicy: r.review_policy as ReviewPolicy,
+    blueprint: r.blueprint as Blueprint,
+    offered: Boolean(r.offered),
+    manages: Boolean(r.manages),
+  };
+}
+
+export function attemptFromRow(r: Record<string, unknown>): AttemptSummaryRow {
+  return {
+    id: r.id as string,
+    examId: r.exam_id as string,
+    memberId: r.member_id as string,
+    attemptNo: Number(r.attempt_no),
+    state: r.state as AttemptState,
+    seed: Number(r.seed),
+    startedAt: r.started_at as Date,
+    deadline: (r.deadline as Date | null) ?? null,
+    graceSec: Number(r.grace_sec),
+    finishedAt: (r.finished_at as Date | null) ?? null,
+    score: num(r.score),
+    maxScore: num(r.max_score),
+    percent: num(r.percent),
+    passed: (r.passed as boolean | null) ?? null,
+    needsGrading: Boolean(r.needs_grading),
+    focusLosses: Number(r.focus_losses),
+    mine: Boolean(r.mine),
+  };
+}
+
+/** The database's clock: deadlines, RLS (clock_timestamp()) and stamps all use the same time. */
+export async function dbNow(tx: Tx): Promise<Date> {
+  const [row] = await tx`select clock_timestamp() as now`;
+  return row!.now as Date;
+}
+
+const EXAM_SELECT = (tx: Tx) => tx`
+  select e.*, app_private.exam_offered_to_me(e.id) as offered, app_private.can_manage_org(e.owner_org_id) as manages
+  from app.exams e`;
+
+export async function loadExam(tx: Tx, examId: string): Promise<Exam | null> {
+  const [row] = await tx`${EXAM_SELECT(tx)} where e.id = ${examId}`;
+  return row ? examFromRow(row) : null;
+}
+
+/** Exams offered to the caller (published and assigned to their unit or an ancestor, or overridden for them). */
+export async function loadOfferedExams(tx: Tx): Promise<Exam[]> {
+  const rows = await tx`${EXAM_SELECT(tx)} where app_private.exam_offered_to_me(e.id)
+    order by e.window_close nulls last, e.created_at desc`;
+  return rows.map(examFromRow);
+}
+
+export async function loadMyOverrides(tx: Tx, examIds: string[]): Promise<Map<string, OverrideRow>> {
+  const rows = await tx`
+    select exam_id, extra_time_sec, extra_attempts, window_open, window_close from app.exam_overrides
+    where member_id = app_private.current_member_id()
+      and exam_id in (select jsonb_array_elements_text(${tx.json(examIds)})::uuid)`;
+  return new Map(rows.map((r) => [r.exam_id as string, {
+    extraTimeSec: Number(r.extra_time_sec), extraAttempts: Number(r.extra_attempts),
+    windowOpen: (r.window_open as Date | null) ?? null, windowClose: (r.window_close as Date | null) ?? null,
+  }]));
+}
+
+export async function loadMyAttempts(tx: Tx, examIds: string[] | null): Promise<AttemptSummaryRow[]> {
+  const rows = examIds
+    ? await tx`select a.*, true as mine from app.attempts a
+        where a.member_id = app_private.current_member_id()
+          and a.exam_id in (select jsonb_array_elements_text(${tx.json(examIds)})::uuid)
+        order by a.exam_id, a.attempt_no`
+    : await tx`select a.*, true as mine from app.attempts a
+        where a.member_id = app_private.current_member_id() order by a.started_at desc`;
+  return rows.map(attemptFromRow);
+}
+
+/** Current versions of active questions: what a new paper is drawn from. */
+export async function loadCandidates(tx: Tx): Promise<StoredPublicVersion[]> {
+  const rows = await tx`
+    select q.id as question_id, v.id as version_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count
+    from app.questions q join app.question_versions v on v.id = q.current_version_id
+    where q.retired_at is null`;
+  return rows.map(storedVersionFromRow);
+}
+
+export function storedVersionFromRow(r: Record<string, unknown>): StoredPublicVersion {
+  return {
+    questionId: r.question_id as string,
+    versionId: r.version_id as string,
+    type: r.type as QuestionType,
+    topic: r.topic as string,
+    difficulty: Number(r.difficulty),
+    stem: r.stem as string,
+    options: (r.options as StoredPublicVersion['options']) ?? null,
+    blankCount: Number(r.blank_count ?? 0),
+  };
+}
+
+/** Question ids the caller has been shown: in their earlier attempts or in practice. */
+export async function loadSeenQuestionIds(tx: Tx): Promise<Set<string>> {
+  const rows = await tx`
+    select v.question_id from app.attempt_slots s
+      join app.attempts a on a.id = s.attempt_id
+      join app.question_versions v on v.id = s.question_version_id
+    where a.member_id = app_private.current_member_id()
+    union
+    select question_id from app.practice_answers where member_id = app_private.current_member_id()`;
+  return new Set(rows.map((r) => r.question_id as string));
+}
+
+export function paperSize(blueprint: Blueprint): { questionCount: number; totalPoints: number } {
+  let questionCount = 0;
+  let totalPoints = 0;
+  for (const s of blueprint.sections) {
+    questionCount += s.count;
+    totalPoints += s.count * s.points;
+  }
+  return { questionCount, totalPoints: roundTo(totalPoints, SCORE_DECIMALS) };
+}
+
+/** Score fields of one attempt as its review phase allows (null = hidden or not known yet). */
+export function attemptResultView(exam: Exam, a: AttemptSummaryRow, windowClose: Date | null, now: Date) {
+  const phase = reviewPhase({ state: a.state, finishedAt: a.finishedAt, windowClose, now });
+  const flags = reviewVisibility(exam.reviewPolicy, phase);
+  const show = flags.score && a.state !== 'in_progress';
+  return {
+    id: a.id,
+    attemptNo: a.attemptNo,
+    state: a.state,
+    startedAt: a.startedAt.toISOString(),
+    deadline: a.deadline?.toISOString() ?? null,
+    finishedAt: a.finishedAt?.toISOString() ?? null,
+    needsGrading: a.needsGrading,
+    scoreVisible: show,
+    score: show ? a.score : null,
+    maxScore: show ? a.maxScore : null,
+    percent: show ? a.percent : null,
+    passed: show ? a.passed : null,
+    reviewPhase: phase,
+  };
+}
+
+/** What the exam list and the start page show for one exam and the caller. */
+export function examSummary(exam: Exam, override: OverrideRow | null, attempts: AttemptSummaryRow[], now: Date) {
+  const window = effectiveWindow(exam, override);
+  const live = attempts.find((a) => a.state === 'in_progress') ?? null;
+  const used = attempts.filter((a) => a.state !== 'in_progress').length;
+  const allowed = attemptsAllowedFor(exam.attemptsAllowed, override?.extraAttempts ?? 0);
+  const views = attempts.map((a) => attemptResultView(exam, a, window.windowClose, now));
+  // The overall grade only counts attempts whose score the review policy lets the person see.
+  const visible = attempts.filter((_, i) => views[i]!.scoreVisible);
+  const overall = overallGrade(visible.map((a) => ({ state: a.state, startedAt: a.startedAt, score: a.score })), exam.gradingMethod);
+  const { questionCount, totalPoints } = paperSize(exam.blueprint);
+  const maxScore = visible.find((a) => a.maxScore !== null)?.maxScore ?? totalPoints;
+  const overallPercent = overall === null || maxScore <= 0 ? null : roundTo((overall / maxScore) * 100, SCORE_DECIMALS);
+  return {
+    id: exam.id,
+    title: exam.title,
+    description: exam.description,
+    kind: exam.kind,
+    state: availability(window, now),
+    window: { open: window.windowOpen?.toISOString() ?? null, close: window.windowClose?.toISOString() ?? null },
+    timeLimitSec: exam.timeLimitSec,
+    extraTimeSec: override?.extraTimeSec ?? 0,
+    graceSec: exam.graceSec,
+    questionCount,
+    totalPoints,
+    passPercent: exam.passPercent,
+    gradingMethod: exam.gradingMethod,
+    focusLossLimit: exam.focusLossLimit,
+    attempts: { used, allowed, remaining: allowed === 0 ? null : Math.max(0, allowed - used) },
+    liveAttemptId: live?.id ?? null,
+    grade: overall === null ? null : {
+      method: exam.gradingMethod,
+      score: overall,
+      maxScore,
+      percent: overallPercent,
+      passed: overallPercent === null ? null : overall * 100 >= exam.passPercent * maxScore - 1e-9,
+    },
+    myAttempts: views,
+  };
+}

@@ -1,0 +1,58 @@
+// Practice data: the pool of practisable questions, the caller's FSRS cards and wrong-answer book,
+// and public question views. Runs as the caller (RLS: own cards and answers only).
+import type { Tx } from './db.ts';
+import { storedVersionFromRow } from './exams.ts';
+import { parseCardState, type CardState } from '../../src/core/scheduling.ts';
+import { PRACTICE_TYPES } from '../../src/core/practice.ts';
+import { storedToPublic, type StoredPublicVersion } from '../../src/core/paper.ts';
+
+export interface CardRow {
+  questionId: string;
+  topic: string;
+  card: CardState;
+  dueAt: Date;
+  lastCorrect: boolean;
+  inWrongBook: boolean;
+  wrongCount: number;
+  reps: number;
+  lapses: number;
+}
+
+export async function loadPool(tx: Tx): Promise<{ questionId: string; topic: string }[]> {
+  const rows = await tx`
+    select q.id, q.topic from app.questions q join app.question_versions v on v.id = q.current_version_id
+    where q.retired_at is null and v.type in (select jsonb_array_elements_text(${tx.json([...PRACTICE_TYPES])}))
+    order by q.id`;
+  return rows.map((r) => ({ questionId: r.id as string, topic: r.topic as string }));
+}
+
+export async function loadMyCards(tx: Tx): Promise<CardRow[]> {
+  const rows = await tx`
+    select c.question_id, q.topic, c.card, c.due_at, c.last_correct, c.in_wrong_book, c.wrong_count, c.reps, c.lapses
+    from app.practice_cards c join app.questions q on q.id = c.question_id
+    where c.member_id = app_private.current_member_id()`;
+  return rows.map((r) => ({
+    questionId: r.question_id as string,
+    topic: r.topic as string,
+    card: parseCardState(r.card),
+    dueAt: r.due_at as Date,
+    lastCorrect: Boolean(r.last_correct),
+    inWrongBook: Boolean(r.in_wrong_book),
+    wrongCount: Number(r.wrong_count),
+    reps: Number(r.reps),
+    lapses: Number(r.lapses),
+  }));
+}
+
+/** Current versions (public columns) of the given questions, in the given order. */
+export async function loadCurrentVersions(tx: Tx, questionIds: readonly string[]): Promise<StoredPublicVersion[]> {
+  if (questionIds.length === 0) return [];
+  const rows = await tx`
+    select q.id as question_id, v.id as version_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count
+    from app.questions q join app.question_versions v on v.id = q.current_version_id
+    where q.retired_at is null and q.id in (select jsonb_array_elements_text(${tx.json([...questionIds])}))`;
+  const byId = new Map(rows.map((r) => [r.question_id as string, storedVersionFromRow(r)]));
+  return questionIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
+}
+
+export const publicOf = (v: StoredPublicVersion) => storedToPublic(v, null);

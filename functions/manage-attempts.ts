@@ -1,0 +1,63 @@
+// GET /api/manage/attempts/:attemptId   trainer/HR/admin in scope: the full attempt — every answer,
+// mark and comment, every accepted save (response_events), focus-loss/copy/paste events; right answers and
+// explanations once the attempt is finished (keys never leave the server while it is in progress).
+import type { Config } from '@netlify/functions';
+import { handle, json } from './_lib/http.ts';
+import { requireUser } from './_lib/auth.ts';
+import { asUser } from './_lib/db.ts';
+import { idParam } from './_lib/params.ts';
+import { requireRole } from './_lib/manage.ts';
+import { examProblem, loadAttempt, loadSlots } from './_lib/attempts.ts';
+import { dbNow, loadExam, paperSize } from './_lib/exams.ts';
+import { keysFor } from './_lib/grading.ts';
+import { rightAnswerOf, storedToPublic } from '../src/core/paper.ts';
+
+export default handle({
+  async GET(req, { params }) {
+    const claims = await requireUser(req);
+    const attemptId = idParam(params, 'attemptId', 'attempt');
+    const data = await asUser(claims, async (tx) => {
+      await requireRole(tx, ['trainer', 'hr', 'admin'], 'trainers, HR and administrators');
+      const a = await loadAttempt(tx, attemptId);
+      if (!a) throw examProblem(404, 'attempt_not_found', 'There is no attempt with this id in your scope.');
+      const [member] = await tx`select m.id, m.employee_no, m.name, o.id as org_id, o.code, o.name as org_name
+        from app.members m join app.org_units o on o.id = m.org_unit_id where m.id = ${a.memberId}`;
+      const exam = await loadExam(tx, a.examId);
+      const slots = await loadSlots(tx, attemptId);
+      const events = await tx`select kind, at, detail from app.attempt_events where attempt_id = ${attemptId} order by at, id`;
+      const responseEvents = await tx`select slot, seq, response, server_at from app.response_events where attempt_id = ${attemptId} order by id`;
+      return { now: await dbNow(tx), a, member, exam, slots, events, responseEvents };
+    });
+    const { a, member, exam, slots, events, responseEvents, now } = data;
+    const saves = new Map<number, number>();
+    for (const e of responseEvents) saves.set(Number(e.slot), (saves.get(Number(e.slot)) ?? 0) + 1);
+    const finished = a.state !== 'in_progress';
+    const versions = finished ? await keysFor(slots.map((s) => s.versionId)) : new Map();
+    return json({
+      serverNow: now.toISOString(),
+      attempt: {
+        attemptId: a.id, id: a.id, examId: a.examId, examTitle: exam?.title ?? null,
+        memberId: a.memberId, name: member?.name ?? null, employeeNo: member?.employee_no ?? null, orgName: member?.org_name ?? null,
+        attemptNo: a.attemptNo, state: a.state, startedAt: a.startedAt.toISOString(), deadline: a.deadline?.toISOString() ?? null,
+        finishedAt: a.finishedAt?.toISOString() ?? null, score: a.score, maxScore: a.maxScore, percent: a.percent, passed: a.passed,
+        needsGrading: a.needsGrading, focusLosses: a.focusLosses,
+      },
+      member: member ? { id: member.id, employeeNo: member.employee_no, name: member.name, orgUnit: { id: member.org_id, code: member.code, name: member.org_name } } : null,
+      exam: exam ? { id: exam.id, title: exam.title, kind: exam.kind, passPercent: exam.passPercent, multipleRule: exam.multipleRule, ...paperSize(exam.blueprint) } : null,
+      slots: slots.map((s) => {
+        const v = versions.get(s.versionId);
+        return {
+          slot: s.slot, points: s.points, question: storedToPublic(s.version, s.optionOrder), topic: s.version.topic,
+          response: s.response, seq: s.responseSeq, respondedAt: s.respondedAt?.toISOString() ?? null, saves: saves.get(s.slot) ?? 0,
+          flagged: s.flagged, state: s.state, mark: s.mark, comment: s.comment,
+          ...(v ? { rightAnswer: rightAnswerOf(v), explanation: v.explanation, source: v.source } : {}),
+        };
+      }),
+      events: events.map((e) => ({ kind: e.kind as string, at: (e.at as Date).toISOString(), detail: e.detail })),
+      // Every save the server accepted, in arrival order: the trail that shows no answer was lost.
+      responseEvents: responseEvents.map((e) => ({ slot: Number(e.slot), seq: Number(e.seq), response: e.response ?? null, serverAt: (e.server_at as Date).toISOString() })),
+    });
+  },
+});
+
+export const config: Config = { path: '/api/manage/attempts/:attemptId' };
