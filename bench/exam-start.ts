@@ -1,0 +1,140 @@
+// Synchronised start: N takers start the same 50-question exam within one second.
+//
+//   npx node bench/exam-start.ts                       embedded database (PGlite), N = 500
+//   npx node bench/exam-start.ts --pg postgres://…     + local PostgreSQL, N = 3,000, pools 10 and 20
+//   bench/pg.sh npx node bench/exam-start.ts           same, on a throwaway cluster started for the run
+//   (BENCH_DATABASE_URL works instead of --pg; --n, --pools, --embedded-n, --no-embedded to vary.)
+//
+// Each configuration runs in its own child process (function modules keep one pool per process,
+// like one Netlify function instance). The child: fresh database (a new throwaway database on the
+// PostgreSQL server, or in-memory PGlite), migrations + content + demo seed; a trainer creates the
+// exam through POST /api/exams; N members are bulk-inserted (auth.users + app.members) and given
+// tokens signed by local auth (JWKS served over HTTP, so the functions verify for real); a few
+// warm-up starts open the pool; then N POST /api/exams/:examId/attempts are sent on a fixed
+// schedule spread uniformly over one second, calling the function handler in-process with real
+// Request objects. Latency is measured from each request's scheduled send time.
+import examAttempts from '../functions/exam-attempts.ts';
+import exams from '../functions/exams.ts';
+import { startBenchEnv, type Handler } from './_setup.ts';
+import { createExam } from './_exam.ts';
+import { errorsOf, openLoopBurst, runChild } from './_load.ts';
+import { appendResults, arg, cpuMeter, flag, fmt, machineLine, ms, summarise, table, type LatencySummary } from './_lib.ts';
+
+interface RunResult {
+  label: string;
+  database: string;
+  settings: Record<string, string>;
+  n: number;
+  poolMax: number | null;
+  latency: LatencySummary;
+  maxLagMs: number;
+  wallMs: number;
+  throughput: number;
+  errors: ReturnType<typeof errorsOf>;
+  attemptsInDb: number;
+  slotsInDb: number;
+  setupMs: number;
+  /** CPU milliseconds per start: the function process (Node; embedded: includes PGlite) and all postgres processes. */
+  cpuMsPerStart: { node: number; postgres: number };
+}
+
+async function child(): Promise<void> {
+  const pgUrl = arg('child-pg');
+  const n = Number(arg('child-n'));
+  const poolMax = Number(arg('child-pool') ?? 10);
+  const t0 = Date.now();
+  const env = await startBenchEnv({ pgUrl, poolMax });
+  const examId = await createExam(env, exams as Handler, `同步开考压测 ${n}`);
+  const warm = env.kind === 'postgres' ? poolMax : 3;
+  const takers = await env.createTakers(n + warm, 'BT');
+  const start = (token: string) => env.call(examAttempts as Handler, { method: 'POST', path: `/api/exams/${examId}/attempts`, token, params: { examId } });
+
+  // Warm-up: JWKS fetched, pool connections opened, code paths compiled (a warm function instance).
+  const warmRes = await Promise.all(takers.slice(n).map((t) => start(t.token)));
+  const badWarm = warmRes.find((r) => r.status !== 201);
+  if (badWarm) throw new Error(`warm-up start answered ${badWarm.status}: ${badWarm.text}`);
+  if ((warmRes[0]!.body.slots as unknown[]).length !== 50) throw new Error('warm-up paper does not have 50 slots');
+  const setupMs = Date.now() - t0;
+
+  console.error(`[exam-start] ${env.kind}: ${n} starts over 1 s (pool ${env.poolMax ?? 'per-request'})`);
+  const meter = cpuMeter(env.databaseName);
+  const { outcomes, wallMs } = await openLoopBurst(n, 1000, (i) => start(takers[i]!.token));
+  const cpu = meter();
+  const ok = outcomes.filter((o) => o.status === 201);
+  const [counts] = await env.withAdmin((sql) => sql`
+    select (select count(*)::int from app.attempts where exam_id = ${examId}) as attempts,
+           (select count(*)::int from app.attempt_slots s join app.attempts a on a.id = s.attempt_id where a.exam_id = ${examId}) as slots`);
+  const result: RunResult = {
+    label: env.kind === 'postgres' ? `PostgreSQL, pool ${poolMax}` : 'embedded PGlite, per-request connection',
+    database: env.database,
+    settings: env.settings,
+    n,
+    poolMax: env.poolMax,
+    latency: summarise(outcomes.map((o) => o.latencyMs)),
+    maxLagMs: Math.max(...outcomes.map((o) => o.lagMs ?? 0)),
+    wallMs,
+    throughput: ok.length / (wallMs / 1000),
+    errors: errorsOf(outcomes),
+    attemptsInDb: Number(counts?.attempts) - warm,
+    slotsInDb: Number(counts?.slots) - warm * 50,
+    setupMs,
+    cpuMsPerStart: { node: (cpu.nodeSec * 1000) / Math.max(1, ok.length), postgres: (cpu.postgresSec * 1000) / Math.max(1, ok.length) },
+  };
+  await env.stop();
+  console.log(JSON.stringify(result));
+  process.exit(0);
+}
+
+async function main(): Promise<void> {
+  const pgUrl = arg('pg', 'BENCH_DATABASE_URL');
+  const n = Number(arg('n', undefined, '3000'));
+  const embeddedN = Number(arg('embedded-n', undefined, '500'));
+  const pools = (arg('pools', undefined, '10,20') as string).split(',').map(Number);
+  const script = import.meta.filename;
+  const skipped = process.env.BENCH_SKIP_MIGRATIONS;
+  const machine = machineLine(skipped ? { schema: `all migrations EXCEPT ${skipped} (BENCH_SKIP_MIGRATIONS)` } : { schema: 'all migrations' });
+  const runs: RunResult[] = [];
+  if (!flag('no-embedded')) runs.push(await runChild<RunResult>(script, ['--child', '--child-n', String(embeddedN)], { BENCH_DATABASE_URL: undefined }));
+  if (pgUrl) {
+    for (const pool of pools) runs.push(await runChild<RunResult>(script, ['--child', '--child-n', String(n), '--child-pool', String(pool), '--child-pg', pgUrl]));
+  } else {
+    console.error('[exam-start] no --pg URL or BENCH_DATABASE_URL: PostgreSQL runs skipped (try bench/pg.sh npx node bench/exam-start.ts)');
+  }
+
+  const rows = runs.map((r) => [
+    r.label, r.n, fmt(r.latency.p50), fmt(r.latency.p95), fmt(r.latency.p99), fmt(r.latency.max),
+    `${fmt(r.throughput)}/s`, `${r.errors.count}${r.errors.count ? ` (${Object.entries(r.errors.byStatus).map(([s, c]) => `${c}×${s}`).join(', ')})` : ''}`,
+    `${r.attemptsInDb} / ${r.slotsInDb}`, fmt(r.maxLagMs),
+    `${r.cpuMsPerStart.node.toFixed(1)} / ${r.poolMax === null ? '(in Node)' : r.cpuMsPerStart.postgres.toFixed(1)}`,
+  ]);
+  const pgRuns = runs.filter((r) => r.poolMax !== null && r.n >= 3000);
+  const best = pgRuns.length ? pgRuns.reduce((a, b) => (a.latency.p95 <= b.latency.p95 ? a : b)) : null;
+  const verdict = best
+    ? best.latency.p95 < 1000 && best.errors.count === 0
+      ? `**Target met** (PostgreSQL, ${best.n} takers, pool ${best.poolMax}: p95 ${ms(best.latency.p95)} < 1 s, 0 errors).`
+      : `**Target missed** (best PostgreSQL run, pool ${best.poolMax}: p95 ${ms(best.latency.p95)}, ${best.errors.count} errors; target p95 < 1 s, 0 errors).`
+    : 'No PostgreSQL run with ≥ 3,000 takers: target not evaluated.';
+  const samples = runs.flatMap((r) => r.errors.samples.map((s) => `- ${r.label}: ${s.replace(/\n/g, ' ')}`));
+  const dbLines = [...new Set(runs.map((r) => `${r.database}${Object.keys(r.settings).length ? ` (${Object.entries(r.settings).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}`))];
+  const report = `## exam-start — synchronised start, ${new Date().toISOString().slice(0, 10)}
+
+${machine}
+Database: ${dbLines.join('; ')}
+
+Command: \`${['npx node bench/exam-start.ts', pgUrl ? '--pg <url>' : ''].join(' ').trim()}\`. One process = one function instance calling
+\`functions/exam-attempts.ts\` in-process with real Requests (JWT verified against local auth's JWKS over HTTP); N starts of the
+same 50-question exam (5 types) sent on a fixed schedule over 1 s; latency from the scheduled send time, in ms. Errors = any non-2xx.
+"attempts / slots" = rows written by the burst. "max lag" = how late the client fired its most delayed request (event loop busy).
+CPU ms/start = CPU used during the burst ÷ starts, by this Node process (on the embedded database it includes PGlite) and by the PostgreSQL
+backends connected to the bench database (background processes such as the WAL writer are not counted).
+
+${table(['database / pool', 'N', 'p50', 'p95', 'p99', 'max', 'throughput', 'errors', 'attempts / slots', 'max lag', 'CPU ms/start Node / PG'], rows)}
+
+${verdict}
+${samples.length ? `\nFirst problem bodies:\n${samples.join('\n')}\n` : ''}`;
+  console.log(report);
+  appendResults(report);
+}
+
+if (flag('child')) await child();
+else await main();
