@@ -76,7 +76,14 @@ try {
   }
   await service.end();
 
-  const server = http.createServer();
+  // Listen first (the port is needed for the auth issuer URL), but answer 503 until everything is
+  // wired, so an early request (a health check) gets an answer instead of hanging.
+  let serve: ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<unknown>) | null = null;
+  const server = http.createServer((req, res) => {
+    if (serve) return void serve(req, res);
+    res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' })
+      .end(JSON.stringify({ title: 'Service Unavailable', status: 503, detail: '消保学堂 is still starting. Try again in a moment.' }));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => resolve());
@@ -110,7 +117,7 @@ try {
   await netlify.start();
   stops.push(() => netlify.stop());
 
-  server.on('request', async (req, res) => {
+  serve = async (req, res) => {
     try {
       if (auth && req.url?.startsWith('/auth/v1/')) {
         const chunks: Buffer[] = [];
@@ -130,7 +137,7 @@ try {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' });
       res.end(JSON.stringify({ title: 'Internal Server Error', status: 500, detail: 'The local server failed to handle this request.' }));
     }
-  });
+  };
 
   stops.push(startTimers(baseUrl, log));
 
