@@ -42,15 +42,11 @@ export default defineConfig({
     },
   ],
   webServer: {
-    // `node` directly (not `npm start`): one process fewer to clean up. reset-data.ts deletes
-    // .data-e2e first — here, not in a globalSetup, because Playwright starts the web server before
-    // globalSetup runs. start.ts rebuilds the site if its inputs changed.
-    command: 'node tests/e2e/reset-data.ts && node scripts/start.ts',
+    // `node` directly (not `npm start`): one process fewer to clean up. tests/e2e/server.ts starts
+    // from a fresh database (embedded, or on TEST_DATABASE_URL) and then runs scripts/start.ts,
+    // which rebuilds the site if its inputs changed. The server answers 503 until it is ready.
+    command: 'node tests/e2e/server.ts',
     url: `${baseURL}/api/health`,
-    // Also accept the launcher's ready line: start.ts listens before its request handler is attached,
-    // so a health probe that lands in that window never gets an answer and Playwright would wait on
-    // it forever. Whichever signal comes first wins.
-    wait: { stdout: /is running at http:\/\/127\.0\.0\.1:4390\// },
     // SIGTERM lets start.ts stop PGlite and Netlify's emulation cleanly.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
     env: { PORT: String(PORT), DATA_DIR: '.data-e2e' },

@@ -55,13 +55,15 @@ try {
     embedded = await startEmbeddedDatabase({ dataDir: path.join(dataDir, 'pglite') });
     stops.push(() => embedded!.stop());
     process.env.DATABASE_URL = embedded.url;
-    // PGlite is one session: functions connect per request and close (see functions/_lib/db.ts).
-    process.env.DATABASE_CONNECTION = 'per-request';
     log(`embedded database (PGlite) in ${path.relative(root, dataDir)}/pglite, on 127.0.0.1:${embedded.port}`);
   } else {
     log('using the database at DATABASE_URL (no embedded database)');
   }
   const databaseUrl = process.env.DATABASE_URL!;
+  // @netlify/dev runs every function invocation in a fresh worker thread, so a per-instance pool
+  // would only keep idle connections (and their workers) alive; connect per request instead. With
+  // PGlite this is also required: it is one session (see functions/_lib/db.ts).
+  process.env.DATABASE_CONNECTION ??= 'per-request';
 
   const service = openSql(databaseUrl);
   const migration = await migrate(service, log);
