@@ -212,7 +212,7 @@ export async function callHandler(handler: Handler, init: CallInit): Promise<Cal
 }
 
 /**
- * A/B runs: applies every migration except the listed versions (BENCH_SKIP_MIGRATIONS=20261122000900),
+ * A/B runs: applies every migration except the listed versions (BENCH_SKIP_MIGRATIONS=<version>,…),
  * so a performance migration can be measured against the schema without it. Same steps as migrate().
  */
 async function migrateExcept(sql: Sql, skip: string[], log: (s: string) => void): Promise<void> {

@@ -150,7 +150,7 @@ try {
   console.log(`  消保学堂 is running at ${baseUrl}/   (English: ${baseUrl}/en/)`);
   if (accounts.length) {
     console.log('');
-    console.log('  Demo accounts (also in .data/demo-accounts.json):');
+    console.log(`  Demo accounts (also in ${path.relative(root, path.join(dataDir, 'demo-accounts.json'))}):`);
     for (const a of accounts) console.log(`    ${a.role.padEnd(9)} ${a.email.padEnd(30)} ${a.password}   ${a.name} · ${a.org}`);
   }
   console.log('');

@@ -3,15 +3,14 @@
 // as the caller (RLS); keys for a review are fetched separately as service role, only when the
 // policy shows right answers or explanations, and never for an attempt in progress.
 import type { Claims } from './auth.ts';
-import { asUser, type Tx } from './db.ts';
+import { asUser, literal, type Tx } from './db.ts';
 import {
   attemptFromRow,
+  bankAt,
   dbNow,
-  loadCandidates,
   loadExam,
-  loadMyAttempts,
   loadMyOverrides,
-  loadSeenQuestionIds,
+  loadStartContext,
   paperSize,
   storedVersionFromRow,
   type AttemptSummaryRow,
@@ -19,7 +18,7 @@ import {
 } from './exams.ts';
 import { finaliseAttempt, keysFor } from './grading.ts';
 import { HttpProblem, forbidden, notFound } from './http.ts';
-import { assemblePaper, BlueprintError } from '../../src/core/assembly.ts';
+import { assembleFor, planKey, planOf, type PlannedSlot } from './papers.ts';
 import {
   canStartAttempt,
   computeDeadline,
@@ -30,7 +29,7 @@ import {
 } from '../../src/core/attempt.ts';
 import { effectiveWindow } from '../../src/core/exam-settings.ts';
 import type { GradeState } from '../../src/core/grading.ts';
-import { candidateFromStored, reviewScore, reviewSlot, storedToPublic, type FinishedSlot } from '../../src/core/paper.ts';
+import { reviewScore, reviewSlot, storedToPublic, type FinishedSlot } from '../../src/core/paper.ts';
 import type { QuestionResponse } from '../../src/core/questions.ts';
 
 /** A problem with a machine-readable `code` the exam runner can switch on. */
@@ -147,20 +146,46 @@ export function overdueOf(attempts: AttemptSummaryRow[], now: Date): string | nu
   return attempts.find((a) => isOverdue({ state: a.state, deadline: a.deadline }, now, a.graceSec))?.id ?? null;
 }
 
+/**
+ * Inserts a new attempt and its slots in one round trip (two statements in one message, so the
+ * slots' RLS check sees the attempt; the transaction is the caller's). Returns the attempt and
+ * each slot's points as stored.
+ */
+export async function insertAttempt(tx: Tx, a: {
+  examId: string; attemptNo: number; seed: number; startedAt: Date; deadline: Date | null; graceSec: number;
+  slots: PlannedSlot[];
+}): Promise<{ attempt: AttemptSummaryRow; points: Map<number, number> }> {
+  const exam = literal(a.examId);
+  const ts = (d: Date | null) => (d === null ? 'null' : `${literal(d.toISOString())}::timestamptz`);
+  const [attemptRows, slotRows] = (await tx.unsafe(`
+    insert into app.attempts (exam_id, member_id, attempt_no, seed, started_at, deadline, grace_sec)
+    values (${exam}::uuid, app_private.current_member_id(), ${literal(a.attemptNo)}, ${literal(a.seed)}, ${ts(a.startedAt)}, ${ts(a.deadline)}, ${literal(a.graceSec)})
+    returning *, true as mine;
+    insert into app.attempt_slots (attempt_id, slot, question_version_id, points, option_order)
+    select a.id, s.slot, s.vid::uuid, s.points, case when jsonb_typeof(s.oo) = 'array' then s.oo end
+    from app.attempts a, jsonb_to_recordset(${literal(JSON.stringify(a.slots))}::jsonb) as s(slot int, vid text, points numeric, oo jsonb)
+    where a.exam_id = ${exam}::uuid and a.member_id = app_private.current_member_id() and a.state = 'in_progress'
+    returning slot, points`)) as unknown as [Record<string, unknown>[], Record<string, unknown>[]];
+  return {
+    attempt: attemptFromRow(attemptRows[0]!),
+    points: new Map(slotRows.map((r) => [Number(r.slot), Number(r.points)])),
+  };
+}
+
 /** The start/resume decision and, when starting, the new paper. Returns 201 for a new attempt. */
 export async function startOrResume(claims: Claims, examId: string): Promise<{ created: boolean; payload: ReturnType<typeof runnerPayload> }> {
   for (let round = 0; round < 5; round++) {
     let out: Outcome<{ created: boolean; payload: ReturnType<typeof runnerPayload> }>;
     try {
       out = await asUser(claims, async (tx) => {
-        const now = await dbNow(tx);
-        const exam = await loadExam(tx, examId);
+        // One statement for everything the decision needs (clock, exam, override, attempts, seen
+        // questions, bank revision); the bank itself comes from the instance cache.
+        const ctx = await loadStartContext(tx, examId);
+        const { now, exam, override, attempts, seen, bankRev } = ctx;
         if (!exam) throw examProblem(404, 'exam_not_found', 'There is no exam with this id, or it is not offered to you.');
         if (!exam.offered) {
           throw examProblem(403, 'not_offered', 'This exam is not offered to you: it is not assigned to your unit. If you think it should be, ask your trainer.');
         }
-        const override = (await loadMyOverrides(tx, [examId])).get(examId) ?? null;
-        const attempts = await loadMyAttempts(tx, [examId]);
         const live = attempts.find((a) => a.state === 'in_progress') ?? null;
         const window = effectiveWindow(exam, override);
         const decision = canStartAttempt({
@@ -187,38 +212,36 @@ export async function startOrResume(claims: Claims, examId: string): Promise<{ c
             return { kind: 'done', value: { created: false, payload: runnerPayload(a, exam, await loadSlots(tx, a.id), now) } };
           }
           case 'start': {
-            const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
-            const candidates = await loadCandidates(tx);
-            const seen = await loadSeenQuestionIds(tx);
-            let paper;
-            try {
-              paper = assemblePaper({
-                blueprint: { ...exam.blueprint, multipleRule: exam.multipleRule, shuffleQuestions: exam.shuffleQuestions, shuffleOptions: exam.shuffleOptions },
-                candidates: candidates.map(candidateFromStored),
-                seen,
-                seed,
-              });
-            } catch (err) {
-              if (err instanceof BlueprintError) {
-                // The bank changed since the exam was created (questions retired). Not the taker's fault.
-                console.error(`[start attempt] exam ${examId}: ${err.message}`);
-                throw examProblem(409, 'paper_unavailable', 'A paper cannot be put together for this exam right now because the question bank has changed. Tell your trainer; your attempts are not affected.');
-              }
-              throw err;
-            }
+            const bank = await bankAt(tx, bankRev);
+            // A paper prepared for this first attempt, still valid for today's bank and settings?
+            const pre = ctx.prepared;
+            const usable = pre !== null && attempts.length === 0 && pre.bankRev === bankRev && pre.planKey === planKey(exam)
+              && pre.slots.every((p) => bank.byVersionId.has(p.vid));
+            const seed = usable ? pre.seed : crypto.getRandomValues(new Uint32Array(1))[0]!;
+            const plan = usable ? pre.slots : planOf(assembleFor(exam, bank.candidates, seen, seed));
             const deadline = computeDeadline({ startedAt: now, timeLimitSec: exam.timeLimitSec, extraTimeSec: override?.extraTimeSec ?? 0, windowClose: window.windowClose });
             const attemptNo = attempts.reduce((n, a) => Math.max(n, a.attemptNo), 0) + 1;
-            const [row] = await tx`
-              insert into app.attempts (exam_id, member_id, attempt_no, seed, started_at, deadline, grace_sec)
-              values (${examId}, app_private.current_member_id(), ${attemptNo}, ${seed}, ${now}, ${deadline}, ${exam.graceSec})
-              returning *, true as mine`;
-            const attempt = attemptFromRow(row!);
-            const slotRows = paper.map((p) => ({ slot: p.slot, vid: p.questionVersionId, points: p.points, oo: p.optionOrder }));
-            await tx`
-              insert into app.attempt_slots (attempt_id, slot, question_version_id, points, option_order)
-              select ${attempt.id}, s.slot, s.vid::uuid, s.points, case when jsonb_typeof(s.oo) = 'array' then s.oo end
-              from jsonb_to_recordset(${tx.json(slotRows)}) as s(slot int, vid text, points numeric, oo jsonb)`;
-            return { kind: 'done', value: { created: true, payload: runnerPayload(attempt, exam, await loadSlots(tx, attempt.id), now) } };
+            const { attempt, points } = await insertAttempt(tx, {
+              examId, attemptNo, seed, startedAt: now, deadline, graceSec: exam.graceSec,
+              slots: plan,
+            });
+            // The runner payload from the paper just assembled (nothing to read back): a new slot is
+            // unanswered, seq 0, not flagged; points as the database stored them.
+            const slots: SlotRow[] = plan.map((p) => ({
+              slot: p.slot,
+              points: points.get(p.slot)!,
+              optionOrder: p.oo,
+              response: null,
+              responseSeq: 0,
+              respondedAt: null,
+              flagged: false,
+              state: null,
+              mark: null,
+              comment: null,
+              versionId: p.vid,
+              version: bank.byVersionId.get(p.vid)!,
+            }));
+            return { kind: 'done', value: { created: true, payload: runnerPayload(attempt, exam, slots, now) } };
           }
         }
       });

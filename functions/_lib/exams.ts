@@ -1,8 +1,8 @@
 // Exams as the API shows them: row mapping, the caller's override and attempts, the bank's
 // current versions (assembly candidates), and the summary the exam list and start page show.
 // Everything here runs inside the caller's transaction, so RLS decides what is found.
-import type { Tx } from './db.ts';
-import type { Blueprint } from '../../src/core/assembly.ts';
+import { literal, type Tx } from './db.ts';
+import type { Blueprint, Candidate } from '../../src/core/assembly.ts';
 import {
   overallGrade,
   reviewPhase,
@@ -14,7 +14,7 @@ import {
 import type { MultipleRule } from '../../src/core/grading.ts';
 import { roundTo, SCORE_DECIMALS } from '../../src/core/grading.ts';
 import { attemptsAllowedFor, availability, effectiveWindow, type ExamKind } from '../../src/core/exam-settings.ts';
-import type { StoredPublicVersion } from '../../src/core/paper.ts';
+import { candidateFromStored, type StoredPublicVersion } from '../../src/core/paper.ts';
 import type { QuestionType } from '../../src/core/questions.ts';
 
 export interface Exam {
@@ -171,6 +171,81 @@ export async function loadCandidates(tx: Tx): Promise<StoredPublicVersion[]> {
     from app.questions q join app.question_versions v on v.id = q.current_version_id
     where q.retired_at is null`;
   return rows.map(storedVersionFromRow);
+}
+
+/**
+ * The bank's current versions as assembly candidates, kept per function instance and reloaded when
+ * app.bank_revision moves (every change to app.questions bumps it; `rev` is read by the caller in the
+ * same statement as its other start-up reads). Versions are immutable, so a cached version is
+ * always right; only the set of current ones can change.
+ */
+export interface Bank {
+  rev: string;
+  versions: StoredPublicVersion[];
+  candidates: Candidate[];
+  byVersionId: Map<string, StoredPublicVersion>;
+}
+let bank: Bank | null = null;
+
+export async function bankAt(tx: Tx, rev: string): Promise<Bank> {
+  if (bank && bank.rev === rev) return bank;
+  const versions = await loadCandidates(tx);
+  bank = { rev, versions, candidates: versions.map(candidateFromStored), byVersionId: new Map(versions.map((v) => [v.versionId, v])) };
+  return bank;
+}
+
+/** What a start or resume needs to decide, in one statement (one round trip). */
+export interface StartContext {
+  now: Date;
+  exam: Exam | null;
+  override: OverrideRow | null;
+  attempts: AttemptSummaryRow[];
+  seen: Set<string>;
+  bankRev: string;
+  /** A paper prepared for the caller (POST /api/exams/:examId/papers), if any. */
+  prepared: { seed: number; bankRev: string; planKey: string; slots: { slot: number; vid: string; points: number; oo: string[] | null }[] } | null;
+}
+
+const ATTEMPT_DATES = ['started_at', 'deadline', 'finished_at', 'graded_at'] as const;
+
+export async function loadStartContext(tx: Tx, examId: string): Promise<StartContext> {
+  const id = literal(examId);
+  const [r] = await tx.unsafe(`
+    select clock_timestamp() as now, e.*, e.id is not null and app_private.exam_offered_to_me(e.id) as offered,
+           e.id is not null and app_private.can_manage_org(e.owner_org_id) as manages,
+           (select to_jsonb(o) from (select extra_time_sec, extra_attempts, window_open, window_close from app.exam_overrides
+              where member_id = app_private.current_member_id() and exam_id = ${id}::uuid) o) as my_override,
+           coalesce((select jsonb_agg(to_jsonb(a) order by a.attempt_no) from (select a.*, true as mine from app.attempts a
+              where a.member_id = app_private.current_member_id() and a.exam_id = ${id}::uuid) a), '[]'::jsonb) as my_attempts,
+           (select coalesce(jsonb_agg(q.question_id), '[]'::jsonb) from (
+              select v.question_id from app.attempt_slots s
+                join app.attempts a on a.id = s.attempt_id
+                join app.question_versions v on v.id = s.question_version_id
+              where a.member_id = app_private.current_member_id()
+              union
+              select question_id from app.practice_answers where member_id = app_private.current_member_id()) q) as seen,
+           (select rev::text from app.bank_revision) as bank_rev,
+           (select to_jsonb(p) from (select seed, bank_rev::text as bank_rev, plan_key, slots from app.prepared_papers
+              where exam_id = ${id}::uuid and member_id = app_private.current_member_id()) p) as prepared
+    from (select 1) one left join app.exams e on e.id = ${id}::uuid`);
+  const row = r as Record<string, unknown>;
+  const o = row.my_override as Record<string, unknown> | null;
+  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  return {
+    now: row.now as Date,
+    exam: row.id ? examFromRow(row) : null,
+    override: o ? { extraTimeSec: Number(o.extra_time_sec), extraAttempts: Number(o.extra_attempts), windowOpen: date(o.window_open), windowClose: date(o.window_close) } : null,
+    attempts: (row.my_attempts as Record<string, unknown>[]).map((a) => {
+      const fixed: Record<string, unknown> = { ...a };
+      for (const k of ATTEMPT_DATES) fixed[k] = date(a[k]);
+      return attemptFromRow(fixed);
+    }),
+    seen: new Set(row.seen as string[]),
+    bankRev: row.bank_rev as string,
+    prepared: row.prepared
+      ? (({ seed, bank_rev, plan_key, slots }) => ({ seed: Number(seed), bankRev: String(bank_rev), planKey: String(plan_key), slots: slots as never }))(row.prepared as Record<string, unknown>)
+      : null,
+  };
 }
 
 export function storedVersionFromRow(r: Record<string, unknown>): StoredPublicVersion {

@@ -35,6 +35,27 @@ create table app.questions (
 );
 create index questions_topic_idx on app.questions (topic) where retired_at is null;
 
+-- The bank's revision: bumped by every statement that changes app.questions (new current version,
+-- retirement, a new question), so a function instance can keep the current versions in memory and
+-- know with one tiny read when to load them again (functions/_lib/exams.ts#bankCandidates).
+create table app.bank_revision (
+  id boolean primary key default true check (id),
+  rev bigint not null default 0
+);
+insert into app.bank_revision default values;
+
+create function app_private.bump_bank_revision() returns trigger
+language plpgsql security definer
+set search_path = ''
+as $$
+begin
+  update app.bank_revision set rev = rev + 1;
+  return null;
+end
+$$;
+create trigger questions_bump_revision after insert or update or delete or truncate on app.questions
+  for each statement execute function app_private.bump_bank_revision();
+
 -- The part of a question a taker may see. Immutable: a change creates a new row.
 create table app.question_versions (
   id uuid primary key default gen_random_uuid(),
@@ -90,10 +111,13 @@ alter table app.questions enable row level security;
 alter table app.question_versions enable row level security;
 alter table app.question_keys enable row level security;
 alter table app.lesson_progress enable row level security;
+alter table app.bank_revision enable row level security;
 
 grant select on app.instruments, app.lessons, app.questions, app.question_versions to authenticated;
 grant select, insert, update on app.lesson_progress to authenticated;
 grant all on app.instruments, app.lessons, app.questions, app.question_versions, app.question_keys, app.lesson_progress to service_role;
+grant select on app.bank_revision to authenticated;
+grant all on app.bank_revision to service_role;
 -- No grant on app.question_keys to authenticated, on purpose.
 
 -- Published content is readable by every signed-in member.
@@ -101,6 +125,7 @@ create policy instruments_select on app.instruments for select to authenticated 
 create policy lessons_select on app.lessons for select to authenticated using (true);
 create policy questions_select on app.questions for select to authenticated using (true);
 create policy question_versions_select on app.question_versions for select to authenticated using (true);
+create policy bank_revision_select on app.bank_revision for select to authenticated using (true);
 
 -- Reading progress: your own; trainers and HR read their subtree's.
 create policy lesson_progress_select on app.lesson_progress for select to authenticated

@@ -105,6 +105,22 @@ create table app.response_events (
   unique (attempt_id, slot, seq)
 );
 
+-- Papers assembled ahead of a synchronised start (POST /api/exams/:examId/papers, trainers/admins):
+-- the slot plan [{slot, vid, points, oo}] a member's FIRST attempt at the exam will get, drawn from
+-- the bank at bank_rev for the exam's settings at plan_key. A start uses it only while both still
+-- match (otherwise it assembles as usual), so a prepared paper never outlives a content or
+-- blueprint change. Written by the service role only; a member reads only their own.
+create table app.prepared_papers (
+  exam_id uuid not null references app.exams (id) on delete cascade,
+  member_id uuid not null references app.members (id),
+  seed bigint not null,
+  bank_rev bigint not null,
+  plan_key text not null,
+  slots jsonb not null,
+  prepared_at timestamptz not null default now(),
+  primary key (exam_id, member_id)
+);
+
 create table app.attempt_events (
   id bigint generated always as identity primary key,
   attempt_id uuid not null references app.attempts (id) on delete cascade,
@@ -150,21 +166,24 @@ create trigger attempt_events_append_only before update or delete on app.attempt
   for each row execute function app_private.audit_log_is_append_only();
 
 -- ---------------------------------------------------------------------------------------------
--- Helpers
+-- Helpers (PL/pgSQL for cached plans; see the note in 20261122000100_foundation.sql)
 create function app_private.can_manage_org(unit uuid) returns boolean
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = ''
 as $$
-  select (app_private.has_role('trainer') or app_private.has_role('hr') or app_private.has_role('admin'))
-         and app_private.in_scope(unit)
+begin
+  return (app_private.has_role('trainer') or app_private.has_role('hr') or app_private.has_role('admin'))
+         and app_private.in_scope(unit);
+end
 $$;
 
 -- An exam is offered to me when it is published and assigned to my unit or one of its ancestors.
 create function app_private.exam_offered_to_me(exam uuid) returns boolean
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = ''
 as $$
-  select exists (
+begin
+  return exists (
     select 1
     from app.exams e
     join app.exam_assignments a on a.exam_id = e.id
@@ -176,44 +195,78 @@ as $$
     select 1 from app.exam_overrides o
     join app.exams e on e.id = o.exam_id
     where o.exam_id = exam and e.status = 'published' and o.member_id = app_private.current_member_id()
-  )
+  );
+end
 $$;
 
 -- A member whose attempts I may read: myself, or someone in the subtree I manage.
 create function app_private.can_see_member(member uuid) returns boolean
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = ''
 as $$
-  select member = app_private.current_member_id()
-      or exists (select 1 from app.members m where m.id = member and app_private.can_manage_org(m.org_unit_id))
+begin
+  return member = app_private.current_member_id()
+      or exists (select 1 from app.members m where m.id = member and app_private.can_manage_org(m.org_unit_id));
+end
 $$;
 
 -- My live attempt that still accepts responses (deadline + grace, server time).
 create function app_private.attempt_accepts_my_responses(attempt uuid) returns boolean
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = ''
 as $$
-  select exists (
+begin
+  return exists (
     select 1 from app.attempts a
     where a.id = attempt
       and a.member_id = app_private.current_member_id()
       and a.state = 'in_progress'
-      and (a.deadline is null or clock_timestamp() <= a.deadline + make_interval(secs => a.grace_sec))
-  )
+      and (a.deadline is null or clock_timestamp() <= a.deadline + make_interval(secs => a.grace_sec)));
+end
 $$;
 
 create function app_private.attempt_is_mine(attempt uuid) returns boolean
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = ''
 as $$
-  select exists (select 1 from app.attempts a where a.id = attempt and a.member_id = app_private.current_member_id())
+begin
+  return exists (select 1 from app.attempts a where a.id = attempt and a.member_id = app_private.current_member_id());
+end
 $$;
 
 create function app_private.attempt_visible(attempt uuid) returns boolean
-language sql stable security definer
+language plpgsql stable security definer
 set search_path = ''
 as $$
-  select exists (select 1 from app.attempts a where a.id = attempt and app_private.can_see_member(a.member_id))
+begin
+  return exists (select 1 from app.attempts a where a.id = attempt and app_private.can_see_member(a.member_id));
+end
+$$;
+
+-- My attempts, and my live attempts that still accept responses (exactly the set for which
+-- attempt_accepts_my_responses is true: same conditions, same server clock). The slot and
+-- response-event policies use them as an uncorrelated `attempt_id in (select …)`, computed once per
+-- statement as a hashed set, instead of a helper call per row (a paper has 50+ slots).
+create function app_private.my_attempt_ids() returns setof uuid
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  return query select a.id from app.attempts a where a.member_id = app_private.current_member_id();
+end
+$$;
+
+create function app_private.my_open_attempt_ids() returns setof uuid
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  return query
+    select a.id from app.attempts a
+    where a.member_id = app_private.current_member_id()
+      and a.state = 'in_progress'
+      and (a.deadline is null or clock_timestamp() <= a.deadline + make_interval(secs => a.grace_sec));
+end
 $$;
 
 revoke all on all functions in schema app_private from public;
@@ -230,6 +283,7 @@ alter table app.response_events enable row level security;
 alter table app.attempt_events enable row level security;
 alter table app.practice_answers enable row level security;
 alter table app.practice_cards enable row level security;
+alter table app.prepared_papers enable row level security;
 
 grant select, insert, update on app.exams to authenticated;
 grant select, insert, delete on app.exam_assignments to authenticated;
@@ -243,6 +297,8 @@ grant update (response, response_seq, responded_at, flagged) on app.attempt_slot
 grant select, insert on app.response_events, app.attempt_events to authenticated;
 grant select, insert on app.practice_answers to authenticated;
 grant select, insert, update, delete on app.practice_cards to authenticated;
+grant select on app.prepared_papers to authenticated;
+grant all on app.prepared_papers to service_role;
 grant all on app.exams, app.exam_assignments, app.exam_overrides, app.attempts, app.attempt_slots,
   app.response_events, app.attempt_events, app.practice_answers, app.practice_cards to service_role;
 
@@ -287,18 +343,21 @@ create policy attempts_update_focus on app.attempts for update to authenticated
   using (member_id = (select app_private.current_member_id()) and state = 'in_progress')
   with check (member_id = (select app_private.current_member_id()));
 
+-- Slots and response events: my own attempts are one hashed set per statement; managers reading
+-- others' attempts take the attempt_visible path per row (my attempts ⊆ attempt_visible, so the
+-- result is exactly attempt_visible).
 create policy attempt_slots_select on app.attempt_slots for select to authenticated
-  using ((select app_private.attempt_visible(attempt_id)));
+  using (attempt_id in (select app_private.my_attempt_ids()) or (select app_private.attempt_visible(attempt_id)));
 create policy attempt_slots_insert on app.attempt_slots for insert to authenticated
-  with check ((select app_private.attempt_accepts_my_responses(attempt_id)));
+  with check (attempt_id in (select app_private.my_open_attempt_ids()));
 create policy attempt_slots_update on app.attempt_slots for update to authenticated
-  using ((select app_private.attempt_accepts_my_responses(attempt_id)))
-  with check ((select app_private.attempt_accepts_my_responses(attempt_id)));
+  using (attempt_id in (select app_private.my_open_attempt_ids()))
+  with check (attempt_id in (select app_private.my_open_attempt_ids()));
 
 create policy response_events_select on app.response_events for select to authenticated
-  using ((select app_private.attempt_visible(attempt_id)));
+  using (attempt_id in (select app_private.my_attempt_ids()) or (select app_private.attempt_visible(attempt_id)));
 create policy response_events_insert on app.response_events for insert to authenticated
-  with check ((select app_private.attempt_accepts_my_responses(attempt_id)));
+  with check (attempt_id in (select app_private.my_open_attempt_ids()));
 
 create policy attempt_events_select on app.attempt_events for select to authenticated
   using ((select app_private.attempt_visible(attempt_id)));
@@ -313,3 +372,63 @@ create policy practice_answers_insert on app.practice_answers for insert to auth
 create policy practice_cards_all on app.practice_cards for all to authenticated
   using (member_id = (select app_private.current_member_id()))
   with check (member_id = (select app_private.current_member_id()));
+
+create policy prepared_papers_select on app.prepared_papers for select to authenticated
+  using (member_id = (select app_private.current_member_id()));
+
+-- ---------------------------------------------------------------------------------------------
+-- One autosave in one call (functions/_lib/responses.ts): the attempt must be mine, in progress and
+-- within deadline + grace on the database clock (the same rule as acceptsResponse in src/core and
+-- the policies above); then the event is appended (idempotent on seq) and the slot moves forward
+-- when the seq is newer. SECURITY INVOKER: it runs as the caller, so every policy above still
+-- applies; PL/pgSQL so its statements' plans are cached per session. Writes nothing when it
+-- answers ok = false (the function then explains why, step by step).
+create function app.save_response(p_attempt uuid, p_slot int, p_seq int, p_response jsonb, p_flagged boolean)
+returns table (server_now timestamptz, ok boolean, saved_at timestamptz, applied boolean, latest_seq int, prior_at timestamptz)
+language plpgsql security invoker
+set search_path = ''
+as $$
+declare
+  v_now timestamptz := clock_timestamp();
+  v_state text;
+  v_deadline timestamptz;
+  v_grace int;
+  v_mine boolean;
+  v_saved timestamptz;
+  v_seq int;
+  v_prior timestamptz;
+begin
+  select a.state, a.deadline, a.grace_sec, a.member_id = app_private.current_member_id()
+    into v_state, v_deadline, v_grace, v_mine
+    from app.attempts a where a.id = p_attempt;
+  if not found or not v_mine or v_state <> 'in_progress'
+     or (v_deadline is not null and v_now > v_deadline + make_interval(secs => v_grace)) then
+    return query select v_now, false, null::timestamptz, false, null::int, null::timestamptz;
+    return;
+  end if;
+  insert into app.response_events (attempt_id, slot, seq, response, server_at)
+    values (p_attempt, p_slot, p_seq, p_response, clock_timestamp())
+    on conflict (attempt_id, slot, seq) do nothing
+    returning server_at into v_saved;
+  if v_saved is null then
+    -- A retry of a save that already arrived: nothing changes; report what was stored for it.
+    select e.server_at into v_prior from app.response_events e where e.attempt_id = p_attempt and e.slot = p_slot and e.seq = p_seq;
+    select s.response_seq into v_seq from app.attempt_slots s where s.attempt_id = p_attempt and s.slot = p_slot;
+    return query select v_now, true, null::timestamptz, false, v_seq, v_prior;
+    return;
+  end if;
+  update app.attempt_slots s
+    set response = p_response, response_seq = p_seq, responded_at = v_saved, flagged = coalesce(p_flagged, s.flagged)
+    where s.attempt_id = p_attempt and s.slot = p_slot and s.response_seq < p_seq
+    returning s.response_seq into v_seq;
+  if found then
+    return query select v_now, true, v_saved, true, v_seq, null::timestamptz;
+    return;
+  end if;
+  -- An older seq than the slot's: logged, not applied.
+  select s.response_seq into v_seq from app.attempt_slots s where s.attempt_id = p_attempt and s.slot = p_slot;
+  return query select v_now, true, v_saved, false, v_seq, null::timestamptz;
+end
+$$;
+revoke all on function app.save_response(uuid, int, int, jsonb, boolean) from public;
+grant execute on function app.save_response(uuid, int, int, jsonb, boolean) to authenticated, service_role;
