@@ -113,8 +113,9 @@ export default function Search(props: Props) {
         autocomplete="off"
         enterkeyhint="search"
         placeholder={L['search.placeholder']}
+        // A search box with a panel of result links (not a listbox), so no combobox semantics:
+        // aria-expanded is not allowed on role=searchbox; the panel's role=status announces results.
         aria-controls="site-search-results"
-        aria-expanded={open() && status() !== 'idle'}
         onFocus={() => {
           void loadPagefind().catch(() => setStatus('error'));
           setOpen(true);
