@@ -6,6 +6,8 @@
  * The contract these encode is docs/content-format.md.
  */
 import { z } from 'zod';
+import { toPublic } from '../core/questions.ts';
+import { toQuestionVersion } from './question-version.ts';
 
 // ─────────────────────────────── shared pieces ───────────────────────────────
 
@@ -312,16 +314,12 @@ export type PublicQuestion = {
 };
 
 export function toPublicQuestion(q: Question): PublicQuestion {
-  const out: PublicQuestion = {
-    id: q.id,
-    type: q.type,
-    topic: q.topic,
-    difficulty: q.difficulty,
-    stem: q.stem,
-    source: q.source,
-  };
-  if (q.type === 'single' || q.type === 'multiple') out.options = q.options.map((o) => ({ id: o.id, text: o.text }));
-  if (q.type === 'fill') out.blankCount = q.blanks.length;
+  // The taker's view comes from the exam engine's allow-list (src/core/questions.ts#toPublic), so
+  // pages and attempts can never disagree on what is safe to show.
+  const view = toPublic(toQuestionVersion(q));
+  const out: PublicQuestion = { id: view.id, type: view.type, topic: q.topic, difficulty: q.difficulty, stem: view.stem, source: q.source };
+  if (view.options.length > 0) out.options = view.options;
+  if (view.blankCount !== undefined) out.blankCount = view.blankCount;
   return out;
 }
 
