@@ -17,6 +17,7 @@ async function authorise(tx: Tx, examId: string, memberRef: string | undefined) 
   }
   const exam = await loadExam(tx, examId);
   if (!exam) throw notFound('There is no exam with this id that you can see.');
+  if (!exam.manages) throw forbidden('Only trainers who manage this exam (its owning unit is in your scope) can change its settings for a person.');
   const ref = memberRef ?? '';
   const [member] = await tx`select id, employee_no, name from app.members where id::text = ${ref} or employee_no = ${ref}`;
   if (!member) throw notFound(`There is no member "${ref}" in your scope.`);

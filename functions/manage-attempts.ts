@@ -20,6 +20,9 @@ export default handle({
       await requireRole(tx, ['trainer', 'hr', 'admin'], 'trainers, HR and administrators');
       const a = await loadAttempt(tx, attemptId);
       if (!a) throw examProblem(404, 'attempt_not_found', 'There is no attempt with this id in your scope.');
+      // Your own attempt is reviewed like any taker's (GET /api/attempts/:id, per the review policy);
+      // the manager's view would show keys the policy may still hide.
+      if (a.mine) throw examProblem(403, 'own_attempt', 'This is your own attempt: open it from 我的成绩 (My results), where the exam\'s review rules apply.');
       const [member] = await tx`select m.id, m.employee_no, m.name, o.id as org_id, o.code, o.name as org_name
         from app.members m join app.org_units o on o.id = m.org_unit_id where m.id = ${a.memberId}`;
       const exam = await loadExam(tx, a.examId);

@@ -33,7 +33,9 @@ export default handle({
         join app.members m on m.id = a.member_id
         join app.org_units o on o.id = m.org_unit_id
         left join app.exams e on e.id = a.exam_id
-        where (${q.examId ?? null}::uuid is null or a.exam_id = ${q.examId ?? null}::uuid)
+        -- Managers see the people they manage, not their own attempts (those follow the review policy).
+        where a.member_id <> app_private.current_member_id()
+          and (${q.examId ?? null}::uuid is null or a.exam_id = ${q.examId ?? null}::uuid)
           and (${unit}::text is null or o.path like (select u.path from app.org_units u where u.id::text = ${unit} or u.code = ${unit}) || '%')
         order by e.title, o.path, m.employee_no, a.attempt_no`;
     });

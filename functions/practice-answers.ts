@@ -8,7 +8,8 @@ import { requireUser } from './_lib/auth.ts';
 import { asUser } from './_lib/db.ts';
 import { dbNow } from './_lib/exams.ts';
 import { keysFor } from './_lib/grading.ts';
-import { loadCurrentVersions } from './_lib/practice.ts';
+import { isInMyLiveAttempt, loadCurrentVersions } from './_lib/practice.ts';
+import { examProblem } from './_lib/attempts.ts';
 import { gradeResponse } from '../src/core/grading.ts';
 import { isBlankResponse, parseResponse, QUESTION_TYPE_LABELS } from '../src/core/questions.ts';
 import { isPracticeType, PRACTICE_MULTIPLE_RULE, PracticeAnswerRequestSchema, practiceOutcome, wrongBookAfter } from '../src/core/practice.ts';
@@ -29,6 +30,9 @@ export default handle({
       const parsed = parseResponse(v.type, body.response, { options: v.options ?? undefined, blankCount: v.type === 'fill' ? v.blankCount : undefined });
       if (!parsed.ok) throw badRequest('The answer does not fit this question.', { errors: { response: parsed.message }, code: parsed.code });
       if (isBlankResponse(parsed.value)) throw badRequest('Answer the question first.', { errors: { response: 'The answer is empty.' } });
+      if (await isInMyLiveAttempt(tx, v.questionId)) {
+        throw examProblem(409, 'in_live_attempt', 'This question is in an exam you are taking now. Submit the exam first; then practise it here.');
+      }
       return { version: v, value: parsed.value };
     });
 

@@ -25,6 +25,12 @@ export default handle({
       ) last on true
       join app.question_versions v on v.id = coalesce(last.question_version_id, q.current_version_id)
       where c.member_id = app_private.current_member_id() and c.in_wrong_book
+        -- Not while the question is on a paper of an unfinished attempt: the book shows right answers.
+        and not exists (
+          select 1 from app.attempts a
+          join app.attempt_slots s on s.attempt_id = a.id
+          join app.question_versions sv on sv.id = s.question_version_id
+          where a.member_id = c.member_id and a.state = 'in_progress' and sv.question_id = c.question_id)
       order by c.updated_at desc`);
     // Shown for the version the person last answered, so the response and the right answer match.
     const versions = await keysFor(rows.map((r) => r.version_id as string));

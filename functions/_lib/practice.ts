@@ -56,3 +56,18 @@ export async function loadCurrentVersions(tx: Tx, questionIds: readonly string[]
 }
 
 export const publicOf = (v: StoredPublicVersion) => storedToPublic(v, null);
+
+/**
+ * True when the question is on a paper of one of the caller's unfinished attempts. Practice feedback (right answer, explanation) for such a question would leak the key
+ * mid-exam, because exams and practice share the bank.
+ */
+export async function isInMyLiveAttempt(tx: Tx, questionId: string): Promise<boolean> {
+  const [row] = await tx`
+    select exists (
+      select 1 from app.attempts a
+      join app.attempt_slots s on s.attempt_id = a.id
+      join app.question_versions v on v.id = s.question_version_id
+      where a.member_id = app_private.current_member_id() and a.state = 'in_progress' and v.question_id = ${questionId}
+    ) as live`;
+  return Boolean(row?.live);
+}

@@ -16,6 +16,8 @@ import type { Sql } from './sql.ts';
 const ACCESS_TOKEN_SECONDS = 3600;
 const MAX_FAILURES = 5;
 const FAILURE_WINDOW_MS = 5 * 60_000;
+// A valid bcrypt hash of a random string, compared against when the email is unknown.
+const UNKNOWN_USER_HASH = bcrypt.hashSync(randomBytes(16).toString('hex'), 10);
 
 interface KeyFile {
   kid: string;
@@ -135,14 +137,25 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
   function rateLimited(keyName: string): boolean {
     const now = Date.now();
     const recent = (failures.get(keyName) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
-    failures.set(keyName, recent);
+    if (recent.length) failures.set(keyName, recent);
+    else failures.delete(keyName); // keeps the map from growing without bound
     return recent.length >= MAX_FAILURES;
   }
 
-  function noteFailure(keyName: string) {
+  /**
+   * Counts an attempt as a failure BEFORE the (slow) password check, so parallel guesses cannot all
+   * slip under the limit; a successful sign-in takes its mark back.
+   */
+  function reserveFailure(keyName: string): () => void {
+    const stamp = Date.now();
     const list = failures.get(keyName) ?? [];
-    list.push(Date.now());
+    list.push(stamp);
     failures.set(keyName, list);
+    return () => {
+      const l = failures.get(keyName);
+      const i = l?.lastIndexOf(stamp) ?? -1;
+      if (l && i >= 0) l.splice(i, 1);
+    };
   }
 
   async function readBody(req: Request): Promise<Record<string, unknown> | null> {
@@ -189,13 +202,14 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
         if (limitKeys.some(rateLimited)) {
           return authError(429, 'over_request_rate_limit', 'Too many failed sign-in attempts. Wait 5 minutes and try again.', { 'retry-after': '300' });
         }
+        const releases = limitKeys.map(reserveFailure);
         return withDb(async (sql) => {
           const [user] = await sql`select * from auth.users where lower(email) = ${email}`;
-          const valid = user && typeof user.encrypted_password === 'string' && (await bcrypt.compare(password, user.encrypted_password));
-          if (!user || !valid) {
-            limitKeys.forEach(noteFailure);
-            return authError(400, 'invalid_credentials', 'Invalid login credentials');
-          }
+          // Unknown emails still pay for a bcrypt comparison, so timing does not reveal who has an account.
+          const hash = user && typeof user.encrypted_password === 'string' ? user.encrypted_password : UNKNOWN_USER_HASH;
+          const valid = (await bcrypt.compare(password, hash)) && Boolean(user);
+          if (!user || !valid) return authError(400, 'invalid_credentials', 'Invalid login credentials');
+          releases.forEach((release) => release());
           if (user.banned_until && new Date(user.banned_until as string) > new Date()) {
             return authError(400, 'user_banned', 'This account is disabled.');
           }
@@ -218,6 +232,10 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
           if (!row) return authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
           const [user] = await sql`select * from auth.users where id = ${row.user_id as string}`;
           if (!user) return authError(400, 'user_not_found', 'User not found');
+          if (user.banned_until && new Date(user.banned_until as string) > new Date()) {
+            await sql`update auth.refresh_tokens set revoked = true where user_id = ${row.user_id as string}`;
+            return authError(400, 'user_banned', 'This account is disabled.');
+          }
           return ok(await session(sql, user, row.session_id as string, token));
         });
       }

@@ -17,7 +17,8 @@ grant usage on schema app_private to authenticated, service_role;
 -- thousand units.
 create table app.org_units (
   id uuid primary key default gen_random_uuid(),
-  code text not null unique check (code ~ '^[A-Za-z0-9_-]{1,32}$'),
+  -- No '_' or '%': paths are compared with LIKE prefix patterns, where those are wildcards.
+  code text not null unique check (code ~ '^[A-Za-z0-9-]{1,32}$'),
   name text not null check (length(name) between 1 and 100),
   kind text not null check (kind in ('head_office', 'branch', 'sub_branch', 'outlet', 'department')),
   parent_id uuid references app.org_units (id) on delete restrict,

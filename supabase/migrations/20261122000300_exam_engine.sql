@@ -177,6 +177,16 @@ begin
 end
 $$;
 
+-- I manage an exam when its owning unit is in the subtree I manage (trainer/HR/admin).
+create function app_private.manages_exam(exam uuid) returns boolean
+language plpgsql stable security definer
+set search_path = ''
+as $$
+begin
+  return coalesce((select app_private.can_manage_org(e.owner_org_id) from app.exams e where e.id = exam), false);
+end
+$$;
+
 -- An exam is offered to me when it is published and assigned to my unit or one of its ancestors.
 create function app_private.exam_offered_to_me(exam uuid) returns boolean
 language plpgsql stable security definer
@@ -314,24 +324,27 @@ create policy exams_update on app.exams for update to authenticated
 
 create policy exam_assignments_select on app.exam_assignments for select to authenticated
   using (exists (select 1 from app.exams e where e.id = exam_id));
+-- Assigning needs both: the exam is mine to manage, and the target unit is in my subtree.
 create policy exam_assignments_write on app.exam_assignments for insert to authenticated
-  with check (((select app_private.has_role('trainer')) or (select app_private.has_role('hr')) or (select app_private.has_role('admin')))
-              and (select app_private.in_scope(org_unit_id)));
+  with check ((select app_private.manages_exam(exam_id)) and (select app_private.in_scope(org_unit_id)));
 create policy exam_assignments_delete on app.exam_assignments for delete to authenticated
-  using (((select app_private.has_role('trainer')) or (select app_private.has_role('hr')) or (select app_private.has_role('admin')))
-         and (select app_private.in_scope(org_unit_id)));
+  using ((select app_private.manages_exam(exam_id)) and (select app_private.in_scope(org_unit_id)));
 
 create policy exam_overrides_select on app.exam_overrides for select to authenticated
   using ((select app_private.can_see_member(member_id)));
+-- Overrides: trainers/admins who manage the exam, for members in their subtree, never themselves.
 create policy exam_overrides_insert on app.exam_overrides for insert to authenticated
   with check (((select app_private.has_role('trainer')) or (select app_private.has_role('admin')))
+              and (select app_private.manages_exam(exam_id))
               and member_id <> (select app_private.current_member_id())
               and (select app_private.can_see_member(member_id)));
 create policy exam_overrides_update on app.exam_overrides for update to authenticated
   using (((select app_private.has_role('trainer')) or (select app_private.has_role('admin')))
+         and (select app_private.manages_exam(exam_id))
          and member_id <> (select app_private.current_member_id()) and (select app_private.can_see_member(member_id)));
 create policy exam_overrides_delete on app.exam_overrides for delete to authenticated
   using (((select app_private.has_role('trainer')) or (select app_private.has_role('admin')))
+         and (select app_private.manages_exam(exam_id))
          and member_id <> (select app_private.current_member_id()) and (select app_private.can_see_member(member_id)));
 
 -- attempts: I start my own attempts at exams offered to me; I and my managers read them.

@@ -146,7 +146,7 @@ describe('starting and resuming', () => {
     });
     expect(bad.status).toBe(400);
     const o = await h.call(examOverrides, {
-      method: 'PUT', path: `/api/exams/${exam.id}/overrides/E1001`, token: await h.tokenFor('T2002'),
+      method: 'PUT', path: `/api/exams/${exam.id}/overrides/E1001`, token: await h.tokenFor('T2001'),
       params: { examId: exam.id, memberId: 'E1001' }, body: { extraTimeSec: 300 },
     });
     expect(o.status).toBe(200);

@@ -79,12 +79,14 @@ describe('exams', () => {
 });
 
 describe('exam_assignments', () => {
-  it('insert: employees denied; trainers/HR only inside their scope', async () => {
+  it('insert: employees denied; trainers/HR only for exams they manage and units inside their scope', async () => {
     const add = (unit: string, exam = examHq) => (tx: Tx) => tx`insert into app.exam_assignments (exam_id, org_unit_id) values (${exam}, ${ids[unit]!})`;
     expect(await attempt('E1001', add('QD-SN'))).toBe('denied');
     expect(await attempt('T2002', add('JN'))).toBe('denied');
     expect(await attempt('H3002', add('QD'))).toBe('denied');
-    expect(await attempt('T2002', add('QD-SN'))).not.toBe('denied');
+    // 青岛's trainer may not assign an exam owned by 总行, even to a unit of 青岛.
+    expect(await attempt('T2002', add('QD-SN'))).toBe('denied');
+    expect(await attempt('T2001', add('QD-SN'))).not.toBe('denied');
     expect(await attempt('H3002', add('JN-LX', examJn))).not.toBe('denied');
   });
 });
@@ -102,7 +104,9 @@ describe('exam_overrides', () => {
     expect(await attempt('T2002', add('T2002'))).toBe('denied');
     expect(await attempt('T2002', add('E1008'))).toBe('denied');
     expect(await attempt('H3001', add('E1002'))).toBe('denied');
-    expect(await attempt('T2002', add('E1002'))).not.toBe('denied');
+    // Only trainers who manage the exam (owned by 总行 here) may set overrides on it.
+    expect(await attempt('T2002', add('E1002'))).toBe('denied');
+    expect(await attempt('T2001', add('E1002'))).not.toBe('denied');
     expect((await as('E1001', (tx) => tx`update app.exam_overrides set extra_time_sec = 9999 where member_id = ${ids.E1001!}`)).count).toBe(0);
   });
 });
