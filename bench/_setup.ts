@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { migrate, listMigrations, isSupabase } from '../src/server/migrate.ts';
 import { seedDemo, demoPeople, emailFor } from '../src/server/seed.ts';
 import { createLocalAuth, type LocalAuth } from '../src/server/local-auth.ts';
+import { serveLocalAuth } from '../src/server/local-auth-http.ts';
 import { runStartupTasks } from '../src/server/tasks.ts';
 
 export type Handler = (req: Request, ctx: { params: Record<string, string> }) => Promise<Response>;
@@ -122,17 +123,7 @@ export async function startBenchEnv(options: { pgUrl?: string | undefined; poolM
     sql: () => openSql(url, { max: 1 }),
     release: (s) => s.end({ timeout: 5 }),
   });
-  server.on('request', async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const response = await auth.handle(new Request(`${authUrl}${req.url}`, {
-      method: req.method, headers, body: req.method === 'GET' ? undefined : Buffer.concat(chunks),
-    }));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
+  server.on('request', (req, res) => void serveLocalAuth(auth, authUrl, req, res));
   process.env.SUPABASE_URL = authUrl;
 
   let created = 0;

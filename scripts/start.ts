@@ -10,6 +10,7 @@ import { openSql } from '../src/server/sql.ts';
 import { migrate } from '../src/server/migrate.ts';
 import { seedDemo } from '../src/server/seed.ts';
 import { createLocalAuth } from '../src/server/local-auth.ts';
+import { serveLocalAuth } from '../src/server/local-auth-http.ts';
 import { buildSiteIfNeeded } from '../src/server/site-build.ts';
 import { runStartupTasks, startTimers } from '../src/server/tasks.ts';
 
@@ -121,16 +122,7 @@ try {
 
   serve = async (req, res) => {
     try {
-      if (auth && req.url?.startsWith('/auth/v1/')) {
-        const chunks: Buffer[] = [];
-        for await (const c of req) chunks.push(c as Buffer);
-        const body = chunks.length ? Buffer.concat(chunks) : undefined;
-        const headers = new Headers();
-        for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-        headers.set('x-forwarded-for', req.socket.remoteAddress ?? 'local');
-        const response = await auth.handle(new Request(`${baseUrl}${req.url}`, { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body }));
-        return send(res, response);
-      }
+      if (auth && req.url?.startsWith('/auth/v1/')) return await serveLocalAuth(auth, baseUrl, req, res);
       const result = await netlify.handleAndIntrospectNodeRequest(req);
       if (result) return send(res, result.response);
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');

@@ -12,6 +12,7 @@ import { openSql, type Sql } from '../../src/server/sql.ts';
 import { migrate } from '../../src/server/migrate.ts';
 import { seedDemo, DEMO_PASSWORD, demoPeople, emailFor } from '../../src/server/seed.ts';
 import { createLocalAuth, type LocalAuth } from '../../src/server/local-auth.ts';
+import { serveLocalAuth } from '../../src/server/local-auth-http.ts';
 import { runStartupTasks } from '../../src/server/tasks.ts';
 
 export interface Harness {
@@ -78,17 +79,8 @@ export async function startHarness(): Promise<Harness> {
     sql: () => openSql(url),
     release: (s) => s.end({ timeout: 5 }),
   });
-  server.on('request', async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const headers = new Headers();
-    for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const response = await auth.handle(new Request(`${authUrl}${req.url}`, {
-      method: req.method, headers, body: req.method === 'GET' ? undefined : Buffer.concat(chunks),
-    }));
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
+  // Tests simulate several clients through X-Forwarded-For (rate limits are per address).
+  server.on('request', (req, res) => void serveLocalAuth(auth, authUrl, req, res, { trustForwardedFor: true }));
   process.env.SUPABASE_URL = authUrl;
   tokens.clear();
 
