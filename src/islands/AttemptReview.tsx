@@ -7,6 +7,7 @@ import { getAttempt, isFinished } from '../client/exam-api.ts';
 import type { TitleMaps } from '../client/format.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
 import ResultView from './exam/ResultView.tsx';
+import LoadError from './shared/LoadError.tsx';
 
 interface Props {
   locale: Locale;
@@ -31,10 +32,7 @@ export default function AttemptReview(props: Props) {
         <div class="card runner-loading" role="status"><span class="spinner" aria-hidden="true" />{tr('app.loading')}</div>
       </Show>
       <Show when={data.error}>
-        <div class="alert alert-error" role="alert">
-          <span>{tr('app.error', { detail: (data.error as { detail?: string })?.detail || tr('error.generic') })}</span>
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => void refetch()}>{tr('app.retry')}</button>
-        </div>
+        <LoadError error={data.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
       <Show when={data()}>
         {(d) => {

@@ -6,6 +6,7 @@ import { hasStoredSession } from '../client/session-hint.ts';
 import { listExams, type ExamAvailability, type ExamSummary } from '../client/exam-api.ts';
 import { formatDateTime, formatMinutes, formatNumber } from '../client/format.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
+import LoadError from './shared/LoadError.tsx';
 
 interface Props {
   locale: Locale;
@@ -44,10 +45,7 @@ export default function ExamList(props: Props) {
   return (
     <div class="vstack-lg">
       <Show when={data.error}>
-        <div class="alert alert-error" role="alert">
-          <span>{tr('app.error', { detail: (data.error as { detail?: string })?.detail || tr('error.generic') })}</span>
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => void refetch()}>{tr('app.retry')}</button>
-        </div>
+        <LoadError error={data.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
       <Show when={data.loading && !data()}>
         <div class="exam-grid" aria-busy="true">

@@ -7,6 +7,7 @@ import { getManageAttempt } from '../client/exam-api.ts';
 import { formatDateTime, formatNumber, type TitleMaps } from '../client/format.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import { ReviewItem } from './exam/ResultView.tsx';
+import LoadError from './shared/LoadError.tsx';
 
 const EVENT_KINDS = ['focus_loss', 'copy', 'paste', 'fullscreen_exit', 'resume', 'forced_submit'];
 
@@ -29,10 +30,7 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
         <div class="card runner-loading" role="status"><span class="spinner" aria-hidden="true" />{tr('app.loading')}</div>
       </Show>
       <Show when={data.error}>
-        <div class="alert alert-error" role="alert">
-          <span>{tr('app.error', { detail: (data.error as { detail?: string })?.detail || tr('error.generic') })}</span>
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => void refetch()}>{tr('app.retry')}</button>
-        </div>
+        <LoadError error={data.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
       <Show when={data()}>
         {(d) => {

@@ -8,6 +8,7 @@ import { getManageResults, type ManageResultRow } from '../client/exam-api.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
 import { toCsv } from '../core/csv.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
+import LoadError from './shared/LoadError.tsx';
 
 export default function ManageResults(props: { locale: Locale }) {
   const tr = translator(props.locale);
@@ -78,10 +79,7 @@ export default function ManageResults(props: { locale: Locale }) {
         <div class="alert alert-warning" role="alert">{tr('manage.forbidden')}</div>
       </Show>
       <Show when={rows.error && !forbidden()}>
-        <div class="alert alert-error" role="alert">
-          <span>{tr('app.error', { detail: (rows.error as { detail?: string })?.detail || tr('error.generic') })}</span>
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => void refetch()}>{tr('app.retry')}</button>
-        </div>
+        <LoadError error={rows.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
       <Show when={rows.loading && !rows()}>
         <span class="visually-hidden" role="status">{tr('app.loading')}</span>

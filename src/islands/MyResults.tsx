@@ -6,6 +6,7 @@ import { hasStoredSession } from '../client/session-hint.ts';
 import { getMyResults, type MyResultRow } from '../client/exam-api.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
+import LoadError from './shared/LoadError.tsx';
 
 export default function MyResults(props: { locale: Locale }) {
   const tr = translator(props.locale);
@@ -22,10 +23,7 @@ export default function MyResults(props: { locale: Locale }) {
   return (
     <div>
       <Show when={rows.error}>
-        <div class="alert alert-error" role="alert">
-          <span>{tr('app.error', { detail: (rows.error as { detail?: string })?.detail || tr('error.generic') })}</span>
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => void refetch()}>{tr('app.retry')}</button>
-        </div>
+        <LoadError error={rows.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
       <Show when={rows.loading && !rows()}>
         <span class="visually-hidden" role="status">{tr('app.loading')}</span>

@@ -6,6 +6,7 @@ import { hasStoredSession } from '../client/session-hint.ts';
 import { getPracticeStats, type TopicStats } from '../client/exam-api.ts';
 import { formatNumber } from '../client/format.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
+import LoadError from './shared/LoadError.tsx';
 
 export interface TopicInfo {
   id: string;
@@ -28,10 +29,7 @@ export default function PracticeHome(props: { locale: Locale; topics: TopicInfo[
   return (
     <div class="vstack-lg">
       <Show when={stats.error}>
-        <div class="alert alert-error" role="alert">
-          <span>{tr('app.error', { detail: (stats.error as { detail?: string })?.detail || tr('error.generic') })}</span>
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => void refetch()}>{tr('app.retry')}</button>
-        </div>
+        <LoadError error={stats.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
 
       <section aria-labelledby="pr-stats" class="card stats-card">

@@ -8,6 +8,7 @@ import { startPractice, type PracticeFeedback, type PracticeMode } from '../clie
 import type { TitleMaps } from '../client/format.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import PracticeCard from './practice/PracticeCard.tsx';
+import LoadError from './shared/LoadError.tsx';
 
 const MODES: PracticeMode[] = ['topic', 'due', 'wrong', 'daily'];
 
@@ -57,10 +58,7 @@ export default function PracticeRunner(props: { locale: Locale; titles?: TitleMa
         <div class="card runner-loading" role="status"><span class="spinner" aria-hidden="true" />{tr('app.loading')}</div>
       </Show>
       <Show when={session.error}>
-        <div class="alert alert-error" role="alert">
-          <span>{tr('app.error', { detail: (session.error as { detail?: string })?.detail || tr('error.generic') })}</span>
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => void refetch()}>{tr('app.retry')}</button>
-        </div>
+        <LoadError error={session.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
       <Show when={session() && !session.loading && questions().length === 0}>
         <div class="card empty">

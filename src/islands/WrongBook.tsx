@@ -9,6 +9,7 @@ import { describeResponse, formatDateTime, sourceHref, sourceLabel, type TitleMa
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import QuestionBody from './exam/QuestionBody.tsx';
 import PracticeCard from './practice/PracticeCard.tsx';
+import LoadError from './shared/LoadError.tsx';
 
 export default function WrongBook(props: { locale: Locale; titles?: TitleMaps }) {
   const tr = translator(props.locale);
@@ -39,10 +40,7 @@ export default function WrongBook(props: { locale: Locale; titles?: TitleMaps })
     <div class="vstack">
       <div class="visually-hidden" role="status" aria-live="polite">{status()}</div>
       <Show when={entries.error}>
-        <div class="alert alert-error" role="alert">
-          <span>{tr('app.error', { detail: (entries.error as { detail?: string })?.detail || tr('error.generic') })}</span>
-          <button type="button" class="btn btn-secondary btn-sm" onClick={() => void refetch()}>{tr('app.retry')}</button>
-        </div>
+        <LoadError error={entries.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
       <Show when={entries.loading && !entries()}>
         <span class="visually-hidden" role="status">{tr('app.loading')}</span>
