@@ -1,12 +1,18 @@
 // End-to-end tests in Chromium against the real local server (static site + functions + local
 // auth + embedded PGlite), started from a fresh database for every run.
-import { existsSync } from 'node:fs';
 import { defineConfig, devices } from '@playwright/test';
+import { resolveChromium } from './tests/e2e/browser.ts';
 
-const PORT = 4390;
+// E2E_PORT lets a second checkout (or a second engineer) run the suite beside the first.
+const PORT = Number(process.env.E2E_PORT ?? 4390);
 const baseURL = `http://127.0.0.1:${PORT}`;
-// Debian's Chromium where present (CI installs it; no browser download needed), else Playwright's.
-const systemChromium = '/usr/bin/chromium';
+// Playwright's own browser if installed, else /usr/bin/chromium, else the Chromium inside the npm
+// package @sparticuz/chromium (see tests/e2e/browser.ts): no download at test time.
+const browser = await resolveChromium();
+if (!process.env.E2E_BROWSER_LOGGED) {
+  process.env.E2E_BROWSER_LOGGED = '1';
+  console.log(`e2e: Chromium from ${browser.source}${browser.executablePath ? ` (${browser.executablePath})` : ''}`);
+}
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -32,12 +38,7 @@ export default defineConfig({
       name: 'chromium',
       use: {
         ...devices['Desktop Chrome'],
-        launchOptions: existsSync(systemChromium)
-          ? {
-              executablePath: systemChromium,
-              args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-            }
-          : {},
+        launchOptions: browser.executablePath ? { executablePath: browser.executablePath, args: browser.args } : {},
       },
     },
   ],
@@ -49,7 +50,7 @@ export default defineConfig({
     url: `${baseURL}/api/health`,
     // SIGTERM lets start.ts stop PGlite and Netlify's emulation cleanly.
     gracefulShutdown: { signal: 'SIGTERM', timeout: 15_000 },
-    env: { PORT: String(PORT), DATA_DIR: '.data-e2e' },
+    env: { PORT: String(PORT), DATA_DIR: process.env.DATA_DIR ?? '.data-e2e' },
     reuseExistingServer: false,
     // Generous: a cold start builds the site, migrates and syncs content before listening.
     timeout: 480_000,

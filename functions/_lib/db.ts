@@ -16,10 +16,24 @@ function databaseUrl(): string {
 }
 
 /**
- * In production a function instance keeps one small pool across invocations. In the embedded
- * mode (DATABASE_CONNECTION=per-request) each invocation runs in a fresh worker and PGlite admits
- * one session at a time, so we connect per request and always close.
+ * One pool per function instance, kept across invocations: in production Netlify keeps an instance
+ * warm between calls; the local server loads every function once, so this pool (and its single
+ * PGlite connection in the embedded mode, DATABASE_POOL_MAX=1) serves the whole server. Only
+ * Netlify's full local emulation runs each call in a fresh worker; there
+ * (DATABASE_CONNECTION=per-request) we connect per request and always close.
  */
+export function sharedSql(): Sql {
+  pooled ??= openSql(databaseUrl(), { max: Number(process.env.DATABASE_POOL_MAX ?? 3) });
+  return pooled;
+}
+
+/** Closes the shared pool (the local server's clean stop). */
+export async function closePool(): Promise<void> {
+  const sql = pooled;
+  pooled = null;
+  await sql?.end({ timeout: 5 });
+}
+
 async function withSql<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
   if (process.env.DATABASE_CONNECTION === 'per-request') {
     const sql = openSql(databaseUrl(), { max: 1 });
@@ -29,8 +43,7 @@ async function withSql<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
       await sql.end({ timeout: 5 });
     }
   }
-  pooled ??= openSql(databaseUrl(), { max: Number(process.env.DATABASE_POOL_MAX ?? 3) });
-  return fn(pooled);
+  return fn(sharedSql());
 }
 
 export function asUser<T>(claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -15,7 +15,7 @@ export interface DemoAccount {
   password: string;
 }
 
-const accountsFile = path.resolve(import.meta.dirname, '../../.data-e2e/demo-accounts.json');
+const accountsFile = path.resolve(import.meta.dirname, '../..', process.env.DATA_DIR ?? '.data-e2e', 'demo-accounts.json');
 
 export function demoAccount(role: DemoRole): DemoAccount {
   const { accounts } = JSON.parse(readFileSync(accountsFile, 'utf8')) as { accounts: DemoAccount[] };

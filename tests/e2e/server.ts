@@ -7,12 +7,13 @@ import path from 'node:path';
 import { openSql } from '../../src/server/sql.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
-rmSync(path.join(root, '.data-e2e'), { recursive: true, force: true });
-process.env.DATA_DIR = '.data-e2e';
+const dataDir = process.env.DATA_DIR ?? '.data-e2e';
+rmSync(path.join(root, dataDir), { recursive: true, force: true });
+process.env.DATA_DIR = dataDir;
 
 const base = process.env.TEST_DATABASE_URL;
 if (base) {
-  const name = 'xb_e2e';
+  const name = `xb_e2e_${process.env.PORT ?? '4390'}`;
   const admin = openSql(base);
   await admin.unsafe(`drop database if exists ${name} with (force)`);
   await admin.unsafe(`create database ${name}`);
