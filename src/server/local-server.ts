@@ -11,6 +11,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { mkdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { NetlifyDev } from '@netlify/dev';
+import { RedirectsHandler } from '@netlify/redirects';
+import { StaticHandler } from '@netlify/static';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.ts';
 import { openSql } from './sql.ts';
 import { migrate } from './migrate.ts';
@@ -188,12 +190,32 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       }
     }
 
+    // @netlify/dev serves a rewrite's target with 200 whatever the rule's status, so
+    // `/*  /404.html  404` answered 200 locally while Netlify answers 404. Ask Netlify's own rule
+    // matcher and static-file matcher (the packages @netlify/dev uses) whether a rewrite applied —
+    // a rule that is not forced only applies when no file exists at the path — and use its status.
+    const publishDir = path.join(root, 'dist');
+    const rewriteRules = options.staticFiles !== false
+      ? new RedirectsHandler({ configPath: path.join(root, 'netlify.toml'), configRedirects: [], jwtRoleClaim: '', jwtSecret: '', projectDir: root, publicDir: publishDir })
+      : null;
+    const staticFiles = new StaticHandler({ directory: publishDir });
+    const withRuleStatus = async (req: http.IncomingMessage, response: Response): Promise<Response> => {
+      const request = new Request(new URL(req.url ?? '/', baseUrl), { method: req.method });
+      const rule = await rewriteRules?.match(request);
+      if (!rule || rule.redirect || !rule.statusCode || rule.statusCode === response.status) return response;
+      if (!rule.force && (await staticFiles.match(request))) return response;
+      return new Response(response.body, { status: rule.statusCode, headers: response.headers });
+    };
+
     serve = async (req, res) => {
       try {
         if (auth && req.url?.startsWith('/auth/v1/')) return await serveLocalAuth(auth, baseUrl, req, res);
         if (functionsHost && (await functionsHost.serve(req, res))) return;
         const result = await netlify?.handleAndIntrospectNodeRequest(req);
-        if (result) return await writeResponse(res, result.response, req.method);
+        if (result) {
+          const response = result.type === 'redirect' && result.response.status === 200 ? await withRuleStatus(req, result.response) : result.response;
+          return await writeResponse(res, response, req.method);
+        }
         res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end('Not found');
       } catch (err) {
         console.error('[xiaobao] request failed', req.method, req.url, err);

@@ -98,11 +98,15 @@ test('English sign-in shows English errors', async ({ page }) => {
   await expect(page.getByRole('alert')).toHaveText('Enter your email and password.');
 });
 
-test('unknown pages get the localised 404 page', async ({ page }) => {
-  await page.goto('/no-such-page/');
+test('unknown pages get the localised 404 page, with HTTP status 404', async ({ page }) => {
+  const zh = await page.goto('/no-such-page/');
+  expect(zh?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('找不到这个页面');
-  await page.goto('/en/no-such-page/');
+  const en = await page.goto('/en/no-such-page/');
+  expect(en?.status()).toBe(404);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('We could not find this page');
+  // Real pages keep 200.
+  expect((await page.goto('/lessons/'))?.status()).toBe(200);
 });
 
 test.describe('accessibility (axe)', () => {
