@@ -35,10 +35,12 @@ grant usage on schema auth to anon, authenticated, service_role;
 create or replace function auth.uid() returns uuid
 language sql stable
 as $$
+  -- As Supabase defines it: a setting that was only ever set transaction-locally reads back as ''
+  -- (not null) after the transaction, on a connection that is reused (the local server keeps one).
   select nullif(
     coalesce(
-      current_setting('request.jwt.claim.sub', true),
-      (current_setting('request.jwt.claims', true)::jsonb ->> 'sub')
+      nullif(current_setting('request.jwt.claim.sub', true), ''),
+      (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'sub')
     ),
     ''
   )::uuid
@@ -48,8 +50,8 @@ create or replace function auth.role() returns text
 language sql stable
 as $$
   select coalesce(
-    current_setting('request.jwt.claim.role', true),
-    (current_setting('request.jwt.claims', true)::jsonb ->> 'role')
+    nullif(current_setting('request.jwt.claim.role', true), ''),
+    (nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'role')
   )::text
 $$;
 
@@ -78,6 +80,9 @@ create table if not exists auth.users (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
+
+-- Supabase soft-deletes users by setting deleted_at; the session check reads it (20261130000300).
+alter table auth.users add column if not exists deleted_at timestamptz;
 
 create table if not exists auth.sessions (
   id uuid primary key default gen_random_uuid(),

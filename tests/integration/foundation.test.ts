@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSql } from '../../src/server/sql.ts';
 import { SignJWT, generateKeyPair } from 'jose';
 import { startHarness, type Harness } from './harness.ts';
 import health from '../../functions/health.ts';
@@ -129,5 +130,25 @@ describe('local auth (supabase-compatible)', () => {
     const body = await r.json();
     expect(body.keys[0]).toMatchObject({ kty: 'EC', crv: 'P-256', alg: 'ES256' });
     expect(body.keys[0].d).toBeUndefined();
+  });
+});
+
+describe('Supabase compatibility shim on a reused connection', () => {
+  it('auth.uid() and auth.role() read as null, not an error, after a transaction-local claims setting ended', async () => {
+    // The local server keeps ONE connection for every request; a setting made with
+    // set_config(…, true) reads back as '' (not null) on that session after its transaction.
+    // One client with one connection: both statements run on the same session.
+    const session = openSql(process.env.DATABASE_URL!, { max: 1 });
+    try {
+      const rows = await session.begin(async (tx) => {
+        await tx`select set_config('request.jwt.claims', '{"sub":"00000000-0000-4000-8000-000000000001","role":"authenticated"}', true)`;
+        return tx`select auth.uid() as uid, auth.role() as role`;
+      });
+      expect(rows[0]).toEqual({ uid: '00000000-0000-4000-8000-000000000001', role: 'authenticated' });
+      const [after] = await session`select current_setting('request.jwt.claims', true) as raw, auth.uid() as uid, auth.role() as role`;
+      expect(after).toEqual({ raw: '', uid: null, role: null });
+    } finally {
+      await session.end();
+    }
   });
 });
