@@ -41,11 +41,13 @@ if (stats) {
   console.log(rows.map((r) => `${String(r.ms_per_save).padStart(7)} ms/save  plan ${String(r.plan_ms).padStart(6)}  exec ${String(r.exec_ms).padStart(6)}  calls ${String(r.calls).padStart(6)}  ${r.query}`).join('\n'));
 }
 
+// The careful path's statements on the storage of migration 20261130000100 (the fast path is one
+// call of app.save_response, whose nested statements pg_stat_statements lists above).
 const statements: [string, string][] = [
-  ['loadAttempt', `select a.*, a.member_id = app_private.current_member_id() as mine from app.attempts a where a.id = '${attemptId}'`],
-  ['slot + version', `select s.response_seq, s.responded_at, v.type, v.options, v.blank_count from app.attempt_slots s join app.question_versions v on v.id = s.question_version_id where s.attempt_id = '${attemptId}' and s.slot = ${slot}`],
+  ['loadAttempt', `select a.id, a.state, a.deadline, a.grace_sec, a.member_id = app_private.current_member_id() as mine from app.attempts a where a.id = '${attemptId}'`],
+  ['slot + version (view)', `select s.response_seq, s.responded_at, v.type, v.options, v.blank_count from app.attempt_slots s join app.question_versions v on v.id = s.question_version_id where s.attempt_id = '${attemptId}' and s.slot = ${slot}`],
   ['insert event', `insert into app.response_events (attempt_id, slot, seq, response, server_at) values ('${attemptId}', ${slot}, 100000, 'true', clock_timestamp()) on conflict (attempt_id, slot, seq) do nothing returning server_at`],
-  ['update slot', `update app.attempt_slots set response = 'true', response_seq = 100000, responded_at = now(), flagged = coalesce(null::boolean, flagged) where attempt_id = '${attemptId}' and slot = ${slot} and response_seq < 100000 returning response_seq`],
+  ['upsert response row', `insert into app.attempt_responses as r (attempt_id, slot, response, response_seq, responded_at, flagged) values ('${attemptId}', ${slot}, 'true', 100000, now(), false) on conflict (attempt_id, slot) do update set response = excluded.response, response_seq = excluded.response_seq, responded_at = excluded.responded_at where r.response_seq < excluded.response_seq returning r.response_seq`],
 ];
 await env.withAdmin(async (sql) => {
   await sql.begin(async (tx) => {

@@ -8,10 +8,10 @@ import { createExam } from './_exam.ts';
 import exams from '../functions/exams.ts';
 import { asUser } from '../functions/_lib/db.ts';
 import { verifyToken } from '../functions/_lib/auth.ts';
-import { attemptFromRow, dbNow, loadCandidates, loadExam, loadMyAttempts, loadMyOverrides, loadSeenQuestionIds } from '../functions/_lib/exams.ts';
-import { loadSlots, runnerPayload } from '../functions/_lib/attempts.ts';
-import { assemblePaper } from '../src/core/assembly.ts';
-import { candidateFromStored } from '../src/core/paper.ts';
+import { bankAt, loadStartContext } from '../functions/_lib/exams.ts';
+import { insertAttempt, runnerPayload, type SlotRow } from '../functions/_lib/attempts.ts';
+import { assembleFor, planOf } from '../functions/_lib/papers.ts';
+import { normaliseStoredPaper } from '../src/core/paper.ts';
 import { computeDeadline } from '../src/core/attempt.ts';
 import { arg, table } from './_lib.ts';
 
@@ -30,33 +30,26 @@ const time = async <T,>(name: string, fn: () => Promise<T> | T): Promise<T> => {
   return v;
 };
 
+// The steps of startOrResume's 'start' branch (functions/_lib/attempts.ts), as it runs since
+// migration 20261130000100: one statement for the decision's inputs, the cached bank, assembly in JS,
+// ONE insert (the attempt with its paper), the payload from the paper in hand.
 for (const [i, t] of takers.entries()) {
   const claims = await time('verify JWT', () => verifyToken(t.token));
   const tTx = performance.now();
   await asUser(claims, async (tx) => {
-    const now = await time('dbNow', () => dbNow(tx));
-    const exam = (await time('loadExam (offered/manages)', () => loadExam(tx, examId)))!;
-    const override = (await time('loadMyOverrides', () => loadMyOverrides(tx, [examId]))).get(examId) ?? null;
-    await time('loadMyAttempts', () => loadMyAttempts(tx, [examId]));
-    const candidates = await time('loadCandidates (whole bank)', () => loadCandidates(tx));
-    const seen = await time('loadSeenQuestionIds', () => loadSeenQuestionIds(tx));
-    const paper = await time('assemblePaper (JS)', () => assemblePaper({
-      blueprint: { ...exam.blueprint, multipleRule: exam.multipleRule, shuffleQuestions: exam.shuffleQuestions, shuffleOptions: exam.shuffleOptions },
-      candidates: candidates.map(candidateFromStored), seen, seed: 12345 + i,
+    const ctx = await time('loadStartContext (one statement)', () => loadStartContext(tx, examId));
+    const exam = ctx.exam!;
+    const bank = await time('bankAt (instance cache)', () => bankAt(tx, ctx.bankRev));
+    const plan = await time('assemble paper (JS)', () => normaliseStoredPaper(planOf(assembleFor(exam, bank.candidates, ctx.seen, 12345 + i))));
+    const deadline = computeDeadline({ startedAt: ctx.now, timeLimitSec: exam.timeLimitSec, extraTimeSec: 0, windowClose: exam.windowClose });
+    const attempt = await time('insert attempt + paper (1 row)', () => insertAttempt(tx, {
+      examId, attemptNo: 1, seed: 12345 + i, startedAt: ctx.now, deadline, graceSec: exam.graceSec, slots: plan,
     }));
-    const deadline = computeDeadline({ startedAt: now, timeLimitSec: exam.timeLimitSec, extraTimeSec: override?.extraTimeSec ?? 0, windowClose: exam.windowClose });
-    const [row] = await time('insert attempt (RLS check)', () => tx`
-      insert into app.attempts (exam_id, member_id, attempt_no, seed, started_at, deadline, grace_sec)
-      values (${examId}, app_private.current_member_id(), 1, ${12345 + i}, ${now}, ${deadline}, ${exam.graceSec})
-      returning *, true as mine`);
-    const attempt = attemptFromRow(row!);
-    const slotRows = paper.map((p) => ({ slot: p.slot, vid: p.questionVersionId, points: p.points, oo: p.optionOrder }));
-    await time('insert 50 slots (RLS check per row)', () => tx`
-      insert into app.attempt_slots (attempt_id, slot, question_version_id, points, option_order)
-      select ${attempt.id}, s.slot, s.vid::uuid, s.points, case when jsonb_typeof(s.oo) = 'array' then s.oo end
-      from jsonb_to_recordset(${tx.json(slotRows)}) as s(slot int, vid text, points numeric, oo jsonb)`);
-    const slots = await time('loadSlots (RLS per row)', () => loadSlots(tx, attempt.id));
-    await time('runnerPayload + JSON (JS)', () => JSON.stringify(runnerPayload(attempt, exam, slots, now)));
+    const slots: SlotRow[] = plan.map((p) => ({
+      slot: p.slot, points: p.points, optionOrder: p.oo, response: null, responseSeq: 0, respondedAt: null, flagged: false,
+      state: null, mark: null, comment: null, versionId: p.vid, version: bank.byVersionId.get(p.vid)!,
+    }));
+    await time('runnerPayload + JSON (JS)', () => JSON.stringify(runnerPayload(attempt, exam, slots, ctx.now)));
   });
   totals.set('whole transaction', [...(totals.get('whole transaction') ?? []), performance.now() - tTx]);
 }
@@ -73,11 +66,11 @@ console.log(table(['step', 'mean ms'], rows));
 // EXPLAIN ANALYZE as a member with RLS on, for the last taker (who has an attempt now).
 const last = takers[takers.length - 1]!;
 const [att] = await env.withAdmin((sql) => sql`select id::text from app.attempts where member_id = ${last.memberId}`);
+const [paperRow] = await env.withAdmin((sql) => sql`select paper::text as paper, pg_column_size(paper) as bytes from app.attempts where id = ${att!.id as string}`);
+console.log(`\npaper on the attempt: ${String(paperRow!.paper).length} bytes of JSON, ${paperRow!.bytes} bytes stored (pg_column_size)`);
 const statements: [string, string][] = [
-  ['loadExam', `select e.*, app_private.exam_offered_to_me(e.id) as offered, app_private.can_manage_org(e.owner_org_id) as manages from app.exams e where e.id = '${examId}'`],
-  ['loadCandidates', `select q.id as question_id, v.id as version_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count from app.questions q join app.question_versions v on v.id = q.current_version_id where q.retired_at is null`],
-  ['loadSeenQuestionIds', `select v.question_id from app.attempt_slots s join app.attempts a on a.id = s.attempt_id join app.question_versions v on v.id = s.question_version_id where a.member_id = app_private.current_member_id() union select question_id from app.practice_answers where member_id = app_private.current_member_id()`],
-  ['loadSlots', `select s.slot, s.points, s.option_order, s.response, s.response_seq, s.responded_at, s.flagged, s.state, s.mark, s.comment, v.id as version_id, v.question_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count from app.attempt_slots s join app.question_versions v on v.id = s.question_version_id where s.attempt_id = '${att!.id}' order by s.slot`],
+  ['loadStartContext (seen via papers)', `select v.question_id from app.attempts a cross join lateral jsonb_to_recordset(a.paper) as s(vid uuid) join app.question_versions v on v.id = s.vid where a.member_id = app_private.current_member_id() union select question_id from app.practice_answers where member_id = app_private.current_member_id()`],
+  ['loadSlots (view)', `select s.slot, s.points, s.option_order, s.response, s.response_seq, s.responded_at, s.flagged, s.state, s.mark, s.comment, v.id as version_id, v.question_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count from app.attempt_slots s join app.question_versions v on v.id = s.question_version_id where s.attempt_id = '${att!.id}' order by s.slot`],
 ];
 await env.withAdmin(async (sql) => {
   await sql.begin(async (tx) => {

@@ -1,6 +1,7 @@
 // PUT /api/attempts/:attemptId/slots/:slot/grade   trainer/admin in scope, {mark, comment?}
 //   → 200 {before, after, auditId}   (after.attempt = the recomputed total)
-// Manual marks for short answers (简答题). Audited; the attempt's total and pass/fail are recomputed.
+// Manual marks for short answers (简答题), in steps of 0.01 point (src/core MANUAL_MARK_STEP). Audited;
+// the attempt's total and pass/fail are recomputed.
 import type { Config } from '@netlify/functions';
 import { z } from 'zod';
 import { handle, json, readJson } from './_lib/http.ts';
@@ -9,9 +10,14 @@ import { asUser } from './_lib/db.ts';
 import { idParam, slotParam } from './_lib/params.ts';
 import { gradableAttempt } from './_lib/manage.ts';
 import { gradeSlotManually } from './_lib/grading.ts';
+import { manualMarkStepError } from '../src/core/grading.ts';
 
 const GradeSchema = z.strictObject({
-  mark: z.number({ message: 'The mark must be a number of points.' }).min(0, 'A mark cannot be negative.'),
+  mark: z.number({ message: 'The mark must be a number of points.' }).min(0, 'A mark cannot be negative.')
+    .superRefine((m, ctx) => {
+      const message = manualMarkStepError(m);
+      if (message) ctx.addIssue({ code: 'custom', message });
+    }),
   comment: z.string().trim().max(2000).nullable().optional(),
 });
 

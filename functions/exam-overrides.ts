@@ -8,6 +8,7 @@ import { asUser, type Tx } from './_lib/db.ts';
 import { loadMe } from './_lib/members.ts';
 import { idParam } from './_lib/params.ts';
 import { loadExam } from './_lib/exams.ts';
+import { administersExam, notExamManagerMessage, ownerUnitName } from './_lib/exam-scope.ts';
 import { OverrideSchema } from '../src/core/exam-settings.ts';
 
 async function authorise(tx: Tx, examId: string, memberRef: string | undefined) {
@@ -17,7 +18,8 @@ async function authorise(tx: Tx, examId: string, memberRef: string | undefined) 
   }
   const exam = await loadExam(tx, examId);
   if (!exam) throw notFound('There is no exam with this id that you can see.');
-  if (!exam.manages) throw forbidden('Only trainers who manage this exam (its owning unit is in your scope) can change its settings for a person.');
+  // The scope rule (functions/_lib/exam-scope.ts): the exam's administrators, for people they manage.
+  if (!(await administersExam(tx, examId))) throw forbidden(notExamManagerMessage('change its settings for a person', await ownerUnitName(tx, examId)));
   const ref = memberRef ?? '';
   const [member] = await tx`select id, employee_no, name from app.members where id::text = ${ref} or employee_no = ${ref}`;
   if (!member) throw notFound(`There is no member "${ref}" in your scope.`);

@@ -16,11 +16,12 @@ import {
 import { assemblePaper, BlueprintError } from '../src/core/assembly.ts';
 import { ExamSettingsSchema, resolveExamSettings } from '../src/core/exam-settings.ts';
 import { candidateFromStored } from '../src/core/paper.ts';
+import { singleLine } from '../src/core/text.ts';
 
 const AssignmentsSchema = z
   .array(z.strictObject({
     /** An org unit id or code (e.g. "HQ", "QD-SN"). */
-    orgUnit: z.string().min(1).max(64),
+    orgUnit: z.string().min(1).max(64).superRefine(singleLine),
     dueAt: z.iso.datetime({ offset: true }).nullable().optional(),
   }))
   .max(200)
@@ -105,7 +106,7 @@ export default handle({
     const { assignments: rawAssignments, ownerOrgUnit, ...rest } = raw as Record<string, unknown>;
     const settings = ExamSettingsSchema.safeParse(rest);
     const assignments = AssignmentsSchema.safeParse(rawAssignments);
-    const owner = z.string().min(1).max(64).optional().safeParse(ownerOrgUnit);
+    const owner = z.string().min(1).max(64).superRefine(singleLine).optional().safeParse(ownerOrgUnit);
     if (!settings.success || !assignments.success || !owner.success) {
       const errors: Record<string, string> = {};
       if (!settings.success) Object.assign(errors, fieldErrors(settings.error));

@@ -1,6 +1,8 @@
 // GET /api/manage/attempts/:attemptId   trainer/HR/admin in scope: the full attempt — every answer,
-// mark and comment, every accepted save (response_events), focus-loss/copy/paste events; right answers and
-// explanations once the attempt is finished (keys never leave the server while it is in progress).
+// mark and comment, every accepted save (response_events), focus-loss/copy/paste events. Right answers and
+// explanations once the attempt is finished — for trainers who administer the exam; a reader who only
+// manages the person (HR, a branch trainer on a head-office exam) sees them only when the exam's review
+// releases them to everyone (functions/_lib/exam-scope.ts). Keys never leave the server while it is in progress.
 import type { Config } from '@netlify/functions';
 import { handle, json } from './_lib/http.ts';
 import { requireUser } from './_lib/auth.ts';
@@ -10,6 +12,7 @@ import { requireRole } from './_lib/manage.ts';
 import { examProblem, loadAttempt, loadSlots } from './_lib/attempts.ts';
 import { dbNow, loadExam, paperSize } from './_lib/exams.ts';
 import { keysFor } from './_lib/grading.ts';
+import { administersAttempt, managerKeyVisibility } from './_lib/exam-scope.ts';
 import { rightAnswerOf, storedToPublic } from '../src/core/paper.ts';
 
 export default handle({
@@ -29,13 +32,13 @@ export default handle({
       const slots = await loadSlots(tx, attemptId);
       const events = await tx`select kind, at, detail from app.attempt_events where attempt_id = ${attemptId} order by at, id`;
       const responseEvents = await tx`select slot, seq, response, server_at from app.response_events where attempt_id = ${attemptId} order by id`;
-      return { now: await dbNow(tx), a, member, exam, slots, events, responseEvents };
+      return { now: await dbNow(tx), a, member, exam, slots, events, responseEvents, administers: await administersAttempt(tx, attemptId) };
     });
-    const { a, member, exam, slots, events, responseEvents, now } = data;
+    const { a, member, exam, slots, events, responseEvents, now, administers } = data;
     const saves = new Map<number, number>();
     for (const e of responseEvents) saves.set(Number(e.slot), (saves.get(Number(e.slot)) ?? 0) + 1);
-    const finished = a.state !== 'in_progress';
-    const versions = finished ? await keysFor(slots.map((s) => s.versionId)) : new Map();
+    const show = managerKeyVisibility(exam, administers, a.state !== 'in_progress', now);
+    const versions = show.rightAnswers || show.explanations ? await keysFor(slots.map((s) => s.versionId)) : new Map();
     return json({
       serverNow: now.toISOString(),
       attempt: {
@@ -47,13 +50,16 @@ export default handle({
       },
       member: member ? { id: member.id, employeeNo: member.employee_no, name: member.name, orgUnit: { id: member.org_id, code: member.code, name: member.org_name } } : null,
       exam: exam ? { id: exam.id, title: exam.title, kind: exam.kind, passPercent: exam.passPercent, multipleRule: exam.multipleRule, ...paperSize(exam.blueprint) } : null,
+      // Whether the caller administers the exam (may grade/regrade) and whether keys are in this view.
+      administers, keys: show,
       slots: slots.map((s) => {
         const v = versions.get(s.versionId);
         return {
           slot: s.slot, points: s.points, question: storedToPublic(s.version, s.optionOrder), topic: s.version.topic,
           response: s.response, seq: s.responseSeq, respondedAt: s.respondedAt?.toISOString() ?? null, saves: saves.get(s.slot) ?? 0,
           flagged: s.flagged, state: s.state, mark: s.mark, comment: s.comment,
-          ...(v ? { rightAnswer: rightAnswerOf(v), explanation: v.explanation, source: v.source } : {}),
+          ...(v && show.rightAnswers ? { rightAnswer: rightAnswerOf(v) } : {}),
+          ...(v && show.explanations ? { explanation: v.explanation, source: v.source } : {}),
         };
       }),
       events: events.map((e) => ({ kind: e.kind as string, at: (e.at as Date).toISOString(), detail: e.detail })),

@@ -23,7 +23,8 @@ export default handle({
 
     const { version, value } = await asUser(claims, async (tx) => {
       const [v] = await loadCurrentVersions(tx, [body.questionId]);
-      if (!v) throw badRequest('There is no such question.', { errors: { questionId: `No active question "${body.questionId}".` } });
+      // Closed (exam-only) questions are not found here either: their keys are released by exam reviews only.
+      if (!v) throw badRequest('There is no such practice question.', { errors: { questionId: `No question "${body.questionId}" is published for practice.` } });
       if (!isPracticeType(v.type)) {
         throw badRequest(`${QUESTION_TYPE_LABELS[v.type]} questions are marked by a trainer, so they have no instant feedback.`, { errors: { questionId: 'Not available for practice.' } });
       }

@@ -3,6 +3,7 @@ import type { Config } from '@netlify/functions';
 import { handle, json } from './_lib/http.ts';
 import { requireUser } from './_lib/auth.ts';
 import { asUser } from './_lib/db.ts';
+import { openQuestion } from './_lib/practice.ts';
 
 const rate = (correct: number, answered: number) => (answered === 0 ? null : Math.round((correct / answered) * 10000) / 10000);
 
@@ -18,7 +19,8 @@ export default handle({
         select q.topic, (count(*) filter (where c.due_at <= clock_timestamp()))::int as due,
                (count(*) filter (where c.in_wrong_book))::int as wrong
         from app.practice_cards c join app.questions q on q.id = c.question_id
-        where c.member_id = app_private.current_member_id() and q.retired_at is null group by q.topic
+        -- Due and wrong-book counts match what practice serves: open questions only.
+        where c.member_id = app_private.current_member_id() and q.retired_at is null and ${openQuestion(tx)} group by q.topic
       )
       select coalesce(a.topic, c.topic) as topic, coalesce(a.answered, 0) as answered, coalesce(a.correct, 0) as correct,
              coalesce(c.due, 0) as due, coalesce(c.wrong, 0) as wrong

@@ -6,7 +6,7 @@ import { requireUser } from './_lib/auth.ts';
 import { asUser } from './_lib/db.ts';
 import { keysFor } from './_lib/grading.ts';
 import { storedVersionFromRow } from './_lib/exams.ts';
-import { publicOf } from './_lib/practice.ts';
+import { openQuestion, publicOf } from './_lib/practice.ts';
 import { rightAnswerOf } from '../src/core/paper.ts';
 
 export default handle({
@@ -25,6 +25,9 @@ export default handle({
       ) last on true
       join app.question_versions v on v.id = coalesce(last.question_version_id, q.current_version_id)
       where c.member_id = app_private.current_member_id() and c.in_wrong_book
+        -- Only open questions: a closed (exam-only) question's key is released by exam reviews alone,
+        -- even if a card for it was made while it was still open.
+        and ${openQuestion(tx)}
         -- Not while the question is on a paper of an unfinished attempt: the book shows right answers.
         and not exists (
           select 1 from app.attempts a

@@ -6,8 +6,7 @@ import type { Config } from '@netlify/functions';
 import { handle, json } from './_lib/http.ts';
 import { requireUser } from './_lib/auth.ts';
 import { overdueOf, withLazyFinalisation } from './_lib/attempts.ts';
-import { attemptResultView, dbNow, examFromRow, loadMyAttempts, loadMyOverrides } from './_lib/exams.ts';
-import { effectiveWindow } from '../src/core/exam-settings.ts';
+import { attemptResultView, dbNow, examFromRow, loadMyAttempts } from './_lib/exams.ts';
 
 export default handle({
   async GET(req) {
@@ -18,9 +17,8 @@ export default handle({
       const overdue = overdueOf(attempts, now);
       if (overdue) return { kind: 'finalise' as const, attemptId: overdue };
       const examIds = [...new Set(attempts.map((a) => a.examId))];
-      const exams = new Map((await tx`select e.* from app.exams e where e.id in (select jsonb_array_elements_text(${tx.json(examIds)})::uuid)`)
+      const exams = new Map((await tx`select e.*, app_private.exam_closes_for_everyone_at(e.id) as closes_for_everyone_at from app.exams e where e.id in (select jsonb_array_elements_text(${tx.json(examIds)})::uuid)`)
         .map((r) => [r.id as string, examFromRow(r)]));
-      const overrides = await loadMyOverrides(tx, examIds);
       return {
         kind: 'done' as const,
         value: {
@@ -28,8 +26,8 @@ export default handle({
           results: attempts.flatMap((a) => {
             const exam = exams.get(a.examId);
             if (!exam) return [];
-            const window = effectiveWindow(exam, overrides.get(exam.id) ?? null);
-            const { id, ...view } = attemptResultView(exam, a, window.windowClose, now);
+            // Review phase by the exam's release for everyone, not the person's own window.
+            const { id, ...view } = attemptResultView(exam, a, exam.reviewReleaseAt, now);
             return [{ attemptId: id, examId: exam.id, examTitle: exam.title, kind: exam.kind, passPercent: exam.passPercent, ...view }];
           }),
         },

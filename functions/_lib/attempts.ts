@@ -5,11 +5,11 @@
 import type { Claims } from './auth.ts';
 import { asUser, literal, type Tx } from './db.ts';
 import {
+  ATTEMPT_COLUMNS,
   attemptFromRow,
   bankAt,
   dbNow,
   loadExam,
-  loadMyOverrides,
   loadStartContext,
   paperSize,
   storedVersionFromRow,
@@ -29,7 +29,7 @@ import {
 } from '../../src/core/attempt.ts';
 import { effectiveWindow } from '../../src/core/exam-settings.ts';
 import type { GradeState } from '../../src/core/grading.ts';
-import { reviewScore, reviewSlot, storedToPublic, type FinishedSlot } from '../../src/core/paper.ts';
+import { normaliseStoredPaper, reviewScore, reviewSlot, storedToPublic, type FinishedSlot } from '../../src/core/paper.ts';
 import type { QuestionResponse } from '../../src/core/questions.ts';
 
 /** A problem with a machine-readable `code` the exam runner can switch on. */
@@ -40,7 +40,7 @@ export function examProblem(status: number, code: string, detail: string, extra:
 
 export async function loadAttempt(tx: Tx, attemptId: string): Promise<AttemptSummaryRow | null> {
   const [row] = await tx`
-    select a.*, a.member_id = app_private.current_member_id() as mine from app.attempts a where a.id = ${attemptId}`;
+    select ${tx.unsafe(ATTEMPT_COLUMNS)}, a.member_id = app_private.current_member_id() as mine from app.attempts a where a.id = ${attemptId}`;
   return row ? attemptFromRow(row) : null;
 }
 
@@ -147,29 +147,23 @@ export function overdueOf(attempts: AttemptSummaryRow[], now: Date): string | nu
 }
 
 /**
- * Inserts a new attempt and its slots in one round trip (two statements in one message, so the
- * slots' RLS check sees the attempt; the transaction is the caller's). Returns the attempt and
- * each slot's points as stored.
+ * Inserts a new attempt with its paper: ONE row (migration 20261130000100), one statement, one
+ * round trip. The database checks the paper (slots 1..n, versions exist, points with 2 decimals)
+ * and RLS checks the attempt is mine at an exam offered to me; slot rows appear only when a slot is
+ * first answered or graded. The paper must be normalised (normaliseStoredPaper): the caller builds
+ * the runner payload from the same values the database stores.
  */
 export async function insertAttempt(tx: Tx, a: {
   examId: string; attemptNo: number; seed: number; startedAt: Date; deadline: Date | null; graceSec: number;
   slots: PlannedSlot[];
-}): Promise<{ attempt: AttemptSummaryRow; points: Map<number, number> }> {
-  const exam = literal(a.examId);
+}): Promise<AttemptSummaryRow> {
   const ts = (d: Date | null) => (d === null ? 'null' : `${literal(d.toISOString())}::timestamptz`);
-  const [attemptRows, slotRows] = (await tx.unsafe(`
-    insert into app.attempts (exam_id, member_id, attempt_no, seed, started_at, deadline, grace_sec)
-    values (${exam}::uuid, app_private.current_member_id(), ${literal(a.attemptNo)}, ${literal(a.seed)}, ${ts(a.startedAt)}, ${ts(a.deadline)}, ${literal(a.graceSec)})
-    returning *, true as mine;
-    insert into app.attempt_slots (attempt_id, slot, question_version_id, points, option_order)
-    select a.id, s.slot, s.vid::uuid, s.points, case when jsonb_typeof(s.oo) = 'array' then s.oo end
-    from app.attempts a, jsonb_to_recordset(${literal(JSON.stringify(a.slots))}::jsonb) as s(slot int, vid text, points numeric, oo jsonb)
-    where a.exam_id = ${exam}::uuid and a.member_id = app_private.current_member_id() and a.state = 'in_progress'
-    returning slot, points`)) as unknown as [Record<string, unknown>[], Record<string, unknown>[]];
-  return {
-    attempt: attemptFromRow(attemptRows[0]!),
-    points: new Map(slotRows.map((r) => [Number(r.slot), Number(r.points)])),
-  };
+  const [row] = await tx.unsafe(`
+    insert into app.attempts as a (exam_id, member_id, attempt_no, seed, started_at, deadline, grace_sec, paper)
+    values (${literal(a.examId)}::uuid, app_private.current_member_id(), ${literal(a.attemptNo)}, ${literal(a.seed)}, ${ts(a.startedAt)}, ${ts(a.deadline)}, ${literal(a.graceSec)},
+            ${literal(JSON.stringify(a.slots))}::jsonb)
+    returning ${ATTEMPT_COLUMNS}, true as mine`);
+  return attemptFromRow(row as Record<string, unknown>);
 }
 
 /** The start/resume decision and, when starting, the new paper. Returns 201 for a new attempt. */
@@ -218,18 +212,18 @@ export async function startOrResume(claims: Claims, examId: string): Promise<{ c
             const usable = pre !== null && attempts.length === 0 && pre.bankRev === bankRev && pre.planKey === planKey(exam)
               && pre.slots.every((p) => bank.byVersionId.has(p.vid));
             const seed = usable ? pre.seed : crypto.getRandomValues(new Uint32Array(1))[0]!;
-            const plan = usable ? pre.slots : planOf(assembleFor(exam, bank.candidates, seen, seed));
+            const plan = normaliseStoredPaper(usable ? pre.slots : planOf(assembleFor(exam, bank.candidates, seen, seed)));
             const deadline = computeDeadline({ startedAt: now, timeLimitSec: exam.timeLimitSec, extraTimeSec: override?.extraTimeSec ?? 0, windowClose: window.windowClose });
             const attemptNo = attempts.reduce((n, a) => Math.max(n, a.attemptNo), 0) + 1;
-            const { attempt, points } = await insertAttempt(tx, {
+            const attempt = await insertAttempt(tx, {
               examId, attemptNo, seed, startedAt: now, deadline, graceSec: exam.graceSec,
               slots: plan,
             });
-            // The runner payload from the paper just assembled (nothing to read back): a new slot is
-            // unanswered, seq 0, not flagged; points as the database stored them.
+            // The runner payload from the paper just stored (nothing to read back): a new slot is
+            // unanswered, seq 0, not flagged; points exactly as stored (normalised above).
             const slots: SlotRow[] = plan.map((p) => ({
               slot: p.slot,
-              points: points.get(p.slot)!,
+              points: p.points,
               optionOrder: p.oo,
               response: null,
               responseSeq: 0,
@@ -268,17 +262,18 @@ export async function attemptView(claims: Claims, attemptId: string) {
     const exam = await loadExam(tx, a.examId);
     if (!exam) throw notFound('The exam of this attempt is no longer available.');
     const slots = await loadSlots(tx, a.id);
-    const override = (await loadMyOverrides(tx, [exam.id])).get(exam.id) ?? null;
-    return { kind: 'done' as const, value: { now, a, exam, slots, window: effectiveWindow(exam, override) } };
+    return { kind: 'done' as const, value: { now, a, exam, slots } };
   });
-  const { now, a, exam, slots, window } = loaded;
+  const { now, a, exam, slots } = loaded;
   if (a.state === 'in_progress') return { inProgress: true as const, body: runnerPayload(a, exam, slots, now) };
-  return { inProgress: false as const, body: await reviewPayload(a, exam, slots, window.windowClose, now) };
+  // The `closed` phase starts when the exam has closed for everyone or its review was released
+  // (exam.reviewReleaseAt), never at this person's own window: see docs/decisions/scope-and-key-release.md.
+  return { inProgress: false as const, body: await reviewPayload(a, exam, slots, exam.reviewReleaseAt, now) };
 }
 
-/** A finished attempt as the review policy allows for the current phase. */
-export async function reviewPayload(a: AttemptSummaryRow, exam: Exam, slots: SlotRow[], windowClose: Date | null, now: Date) {
-  const phase = reviewPhase({ state: a.state, finishedAt: a.finishedAt, windowClose, now });
+/** A finished attempt as the review policy allows for the current phase (`releaseAt`: exam.reviewReleaseAt). */
+export async function reviewPayload(a: AttemptSummaryRow, exam: Exam, slots: SlotRow[], releaseAt: Date | null, now: Date) {
+  const phase = reviewPhase({ state: a.state, finishedAt: a.finishedAt, windowClose: releaseAt, now });
   const flags = reviewVisibility(exam.reviewPolicy, phase);
   const versions = flags.rightAnswers || flags.explanations ? await keysFor(slots.map((s) => s.versionId)) : new Map();
   return {

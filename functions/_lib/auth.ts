@@ -2,6 +2,7 @@
 // ES256 JWTs and publish their keys at <SUPABASE_URL>/auth/v1/.well-known/jwks.json.
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { unauthorized } from './http.ts';
+import { asUserOneStatement, literal } from './db.ts';
 
 export interface Claims extends JWTPayload {
   sub: string;
@@ -27,22 +28,67 @@ function keySet() {
   return jwks;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
+
 export async function verifyToken(token: string): Promise<Claims> {
   try {
     const { payload } = await jwtVerify(token, keySet(), {
       issuer: `${authBase()}/auth/v1`,
       audience: 'authenticated',
       algorithms: ['ES256', 'RS256'],
+      // A token without an expiry would never end; Supabase Auth always sets one.
+      requiredClaims: ['exp', 'sub'],
     });
-    if (typeof payload.sub !== 'string' || payload.role !== 'authenticated') {
+    // Supabase Auth's user tokens name a user and a session by uuid; anything else is not a session.
+    if (!isUuid(payload.sub) || payload.role !== 'authenticated' || !isUuid(payload.session_id)) {
       throw unauthorized('This token does not belong to a signed-in user. Sign in again.');
     }
     return payload as Claims;
   } catch (err) {
     if (err instanceof joseErrors.JWTExpired) throw unauthorized('Your session has expired. Sign in again.');
+    if (err instanceof joseErrors.JWTClaimValidationFailed && err.claim === 'exp') {
+      throw unauthorized('The access token has no expiry time, so it is not accepted. Sign in again.');
+    }
     if (err instanceof joseErrors.JWKSNoMatchingKey) throw unauthorized('The token was signed with an unknown key. Sign in again.');
     if (err instanceof joseErrors.JOSEError) throw unauthorized('The access token is not valid. Sign in again.');
     throw err;
+  }
+}
+
+/**
+ * How long one function instance trusts its last answer about a session. A sign-out, ban or
+ * deletion takes effect within this time; within it, requests cost no extra database round trip.
+ */
+export const SESSION_CHECK_TTL_MS = 5_000;
+const SESSION_CACHE_MAX = 10_000;
+const sessionCache = new Map<string, { active: boolean; until: number }>();
+
+/**
+ * The token's session must still exist (not signed out, not revoked for a reused refresh token) and
+ * its account must not be banned or deleted. Asked of auth.sessions/auth.users through
+ * app_private.session_is_active (security definer), which reads them as Supabase Auth keeps them,
+ * so this works the same with Supabase Auth and local auth
+ * (supabase/migrations/20261130000300_auth_sessions.sql).
+ */
+async function requireActiveSession(claims: Claims): Promise<void> {
+  const key = `${claims.sub}|${String(claims.session_id)}`;
+  const now = Date.now();
+  let entry = sessionCache.get(key);
+  if (!entry || entry.until <= now) {
+    // One statement, one round trip, as the caller (hot path: the first request of every session
+    // and then one in every few seconds, e.g. the bell's start and every autosave burst).
+    const [row] = await asUserOneStatement(claims,
+      `select app_private.session_is_active(${literal(claims.sub)}::uuid, ${literal(String(claims.session_id))}::uuid) as active`);
+    const active = row?.active === true;
+    entry = { active, until: now + SESSION_CHECK_TTL_MS };
+    sessionCache.delete(key);
+    // Insertion order is age order: drop the oldest entry when full.
+    if (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.delete(sessionCache.keys().next().value!);
+    sessionCache.set(key, entry);
+  }
+  if (!entry.active) {
+    throw unauthorized('Your session has ended: you signed out, or the account was disabled or removed. Sign in again.');
   }
 }
 
@@ -50,5 +96,7 @@ export async function requireUser(req: Request): Promise<Claims> {
   const header = req.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw unauthorized('Sign in first: this request needs an Authorization: Bearer <access token> header.');
-  return verifyToken(match[1]);
+  const claims = await verifyToken(match[1]);
+  await requireActiveSession(claims);
+  return claims;
 }

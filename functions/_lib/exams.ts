@@ -6,6 +6,7 @@ import type { Blueprint, Candidate } from '../../src/core/assembly.ts';
 import {
   overallGrade,
   reviewPhase,
+  reviewReleaseAt,
   reviewVisibility,
   type AttemptState,
   type GradingMethod,
@@ -41,6 +42,14 @@ export interface Exam {
   offered: boolean;
   /** The caller is a trainer/HR/admin whose scope contains the exam's owner unit. */
   manages: boolean;
+  /** A trainer released the review before the close on purpose (audited), or null. */
+  reviewReleasedAt: Date | null;
+  /**
+   * When reviews enter the `closed` phase for everyone (src/core reviewReleaseAt): the exam closed
+   * for everyone, or the trainer's release. Null = not known or never: keys stay withheld, so a
+   * query that does not select closes_for_everyone_at fails safe.
+   */
+  reviewReleaseAt: Date | null;
 }
 
 export interface OverrideRow {
@@ -95,6 +104,11 @@ export function examFromRow(r: Record<string, unknown>): Exam {
     blueprint: r.blueprint as Blueprint,
     offered: Boolean(r.offered),
     manages: Boolean(r.manages),
+    reviewReleasedAt: (r.review_released_at as Date | null | undefined) ?? null,
+    reviewReleaseAt: reviewReleaseAt({
+      closesForEveryoneAt: (r.closes_for_everyone_at as Date | null | undefined) ?? null,
+      releasedAt: (r.review_released_at as Date | null | undefined) ?? null,
+    }),
   };
 }
 
@@ -120,6 +134,14 @@ export function attemptFromRow(r: Record<string, unknown>): AttemptSummaryRow {
   };
 }
 
+/**
+ * The attempt columns the API reads, i.e. all but the paper (migration 20261130000100): the paper
+ * is read as slots (loadSlots, app.attempt_slots) only where they are needed, not with every
+ * attempt list. For `select ${ATTEMPT_COLUMNS} from app.attempts a` in unsafe statements.
+ */
+export const ATTEMPT_COLUMNS = 'a.id, a.exam_id, a.member_id, a.attempt_no, a.state, a.seed, a.started_at, a.deadline, a.grace_sec, '
+  + 'a.finished_at, a.score, a.max_score, a.percent, a.passed, a.needs_grading, a.graded_at, a.focus_losses';
+
 /** The database's clock: deadlines, RLS (clock_timestamp()) and stamps all use the same time. */
 export async function dbNow(tx: Tx): Promise<Date> {
   const [row] = await tx`select clock_timestamp() as now`;
@@ -127,7 +149,8 @@ export async function dbNow(tx: Tx): Promise<Date> {
 }
 
 const EXAM_SELECT = (tx: Tx) => tx`
-  select e.*, app_private.exam_offered_to_me(e.id) as offered, app_private.can_manage_org(e.owner_org_id) as manages
+  select e.*, app_private.exam_offered_to_me(e.id) as offered, app_private.can_manage_org(e.owner_org_id) as manages,
+         app_private.exam_closes_for_everyone_at(e.id) as closes_for_everyone_at
   from app.exams e`;
 
 export async function loadExam(tx: Tx, examId: string): Promise<Exam | null> {
@@ -155,11 +178,11 @@ export async function loadMyOverrides(tx: Tx, examIds: string[]): Promise<Map<st
 
 export async function loadMyAttempts(tx: Tx, examIds: string[] | null): Promise<AttemptSummaryRow[]> {
   const rows = examIds
-    ? await tx`select a.*, true as mine from app.attempts a
+    ? await tx`select ${tx.unsafe(ATTEMPT_COLUMNS)}, true as mine from app.attempts a
         where a.member_id = app_private.current_member_id()
           and a.exam_id in (select jsonb_array_elements_text(${tx.json(examIds)})::uuid)
         order by a.exam_id, a.attempt_no`
-    : await tx`select a.*, true as mine from app.attempts a
+    : await tx`select ${tx.unsafe(ATTEMPT_COLUMNS)}, true as mine from app.attempts a
         where a.member_id = app_private.current_member_id() order by a.started_at desc`;
   return rows.map(attemptFromRow);
 }
@@ -215,12 +238,12 @@ export async function loadStartContext(tx: Tx, examId: string): Promise<StartCon
            e.id is not null and app_private.can_manage_org(e.owner_org_id) as manages,
            (select to_jsonb(o) from (select extra_time_sec, extra_attempts, window_open, window_close from app.exam_overrides
               where member_id = app_private.current_member_id() and exam_id = ${id}::uuid) o) as my_override,
-           coalesce((select jsonb_agg(to_jsonb(a) order by a.attempt_no) from (select a.*, true as mine from app.attempts a
+           coalesce((select jsonb_agg(to_jsonb(a) order by a.attempt_no) from (select ${ATTEMPT_COLUMNS}, true as mine from app.attempts a
               where a.member_id = app_private.current_member_id() and a.exam_id = ${id}::uuid) a), '[]'::jsonb) as my_attempts,
            (select coalesce(jsonb_agg(q.question_id), '[]'::jsonb) from (
-              select v.question_id from app.attempt_slots s
-                join app.attempts a on a.id = s.attempt_id
-                join app.question_versions v on v.id = s.question_version_id
+              select v.question_id from app.attempts a
+                cross join lateral jsonb_to_recordset(a.paper) as s(vid uuid)
+                join app.question_versions v on v.id = s.vid
               where a.member_id = app_private.current_member_id()
               union
               select question_id from app.practice_answers where member_id = app_private.current_member_id()) q) as seen,
@@ -264,9 +287,9 @@ export function storedVersionFromRow(r: Record<string, unknown>): StoredPublicVe
 /** Question ids the caller has been shown: in their earlier attempts or in practice. */
 export async function loadSeenQuestionIds(tx: Tx): Promise<Set<string>> {
   const rows = await tx`
-    select v.question_id from app.attempt_slots s
-      join app.attempts a on a.id = s.attempt_id
-      join app.question_versions v on v.id = s.question_version_id
+    select v.question_id from app.attempts a
+      cross join lateral jsonb_to_recordset(a.paper) as s(vid uuid)
+      join app.question_versions v on v.id = s.vid
     where a.member_id = app_private.current_member_id()
     union
     select question_id from app.practice_answers where member_id = app_private.current_member_id()`;
@@ -283,9 +306,12 @@ export function paperSize(blueprint: Blueprint): { questionCount: number; totalP
   return { questionCount, totalPoints: roundTo(totalPoints, SCORE_DECIMALS) };
 }
 
-/** Score fields of one attempt as its review phase allows (null = hidden or not known yet). */
-export function attemptResultView(exam: Exam, a: AttemptSummaryRow, windowClose: Date | null, now: Date) {
-  const phase = reviewPhase({ state: a.state, finishedAt: a.finishedAt, windowClose, now });
+/**
+ * Score fields of one attempt as its review phase allows (null = hidden or not known yet).
+ * `releaseAt` is the exam's exam.reviewReleaseAt (when the `closed` phase starts for everyone).
+ */
+export function attemptResultView(exam: Exam, a: AttemptSummaryRow, releaseAt: Date | null, now: Date) {
+  const phase = reviewPhase({ state: a.state, finishedAt: a.finishedAt, windowClose: releaseAt, now });
   const flags = reviewVisibility(exam.reviewPolicy, phase);
   const show = flags.score && a.state !== 'in_progress';
   return {
@@ -311,7 +337,9 @@ export function examSummary(exam: Exam, override: OverrideRow | null, attempts: 
   const live = attempts.find((a) => a.state === 'in_progress') ?? null;
   const used = attempts.filter((a) => a.state !== 'in_progress').length;
   const allowed = attemptsAllowedFor(exam.attemptsAllowed, override?.extraAttempts ?? 0);
-  const views = attempts.map((a) => attemptResultView(exam, a, window.windowClose, now));
+  // Review phases follow the exam's release for everyone, not this person's own window (a window
+  // closed early for one person must not show them the key while others still sit the exam).
+  const views = attempts.map((a) => attemptResultView(exam, a, exam.reviewReleaseAt, now));
   // The overall grade only counts attempts whose score the review policy lets the person see.
   const visible = attempts.filter((_, i) => views[i]!.scoreVisible);
   const overall = overallGrade(visible.map((a) => ({ state: a.state, startedAt: a.startedAt, score: a.score })), exam.gradingMethod);

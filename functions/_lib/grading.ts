@@ -115,10 +115,12 @@ async function gradeSlots(tx: Tx, attemptId: string, rule: MultipleRule, keepMan
     return g;
   });
   if (updates.length) {
+    // Slots nobody answered have no response row yet (migration 20261130000100): grading creates it.
     await tx`
-      update app.attempt_slots s set state = u.state, mark = u.mark
+      insert into app.attempt_responses as r (attempt_id, slot, state, mark)
+      select ${attemptId}::uuid, u.slot, u.state, u.mark
       from jsonb_to_recordset(${tx.json(updates)}) as u(slot int, state text, mark numeric)
-      where s.attempt_id = ${attemptId} and s.slot = u.slot`;
+      on conflict (attempt_id, slot) do update set state = excluded.state, mark = excluded.mark`;
   }
   return gradeAttempt(grades);
 }
@@ -231,8 +233,10 @@ export async function gradeSlotManually(attemptId: string, slot: number, mark: n
     }
     const before = { slot, state: s.state, mark: s.mark === null ? null : Number(s.mark), comment: s.comment ?? null, attempt: totals(a) };
     await tx`
-      update app.attempt_slots set state = ${g.state}, mark = ${g.mark}, comment = ${comment}, graded_by = ${actorMemberId}, graded_at = clock_timestamp()
-      where attempt_id = ${attemptId} and slot = ${slot}`;
+      insert into app.attempt_responses as r (attempt_id, slot, state, mark, comment, graded_by, graded_at)
+      values (${attemptId}, ${slot}, ${g.state}, ${g.mark}, ${comment}, ${actorMemberId}, clock_timestamp())
+      on conflict (attempt_id, slot) do update
+        set state = excluded.state, mark = excluded.mark, comment = excluded.comment, graded_by = excluded.graded_by, graded_at = excluded.graded_at`;
     const all = await tx`select state, mark, points from app.attempt_slots where attempt_id = ${attemptId}`;
     const grade = gradeAttempt(all.map((r) => ({
       state: (r.state ?? 'unanswered') as GradeState, mark: r.mark === null ? null : Number(r.mark), maxMark: Number(r.points),

@@ -1,6 +1,7 @@
 // HTTP helpers shared by all functions: JSON responses, RFC 9457 problem details, and a wrapper
 // that turns any thrown error into a problem response without leaking stack traces.
 import { ZodError, type ZodType } from 'zod';
+import { findControlChar } from '../../src/core/text.ts';
 
 export class HttpProblem extends Error {
   readonly status: number;
@@ -40,10 +41,28 @@ export function problemResponse(p: HttpProblem, instance?: string): Response {
   const headers: Record<string, string> = { ...baseHeaders, 'content-type': 'application/problem+json; charset=utf-8' };
   if (p.status === 401) headers['www-authenticate'] = 'Bearer';
   if (p.status === 405 && Array.isArray(p.extra.allowed)) headers.allow = (p.extra.allowed as string[]).join(', ');
+  if (p.status === 429 && typeof p.extra.retryAfterSec === 'number') headers['retry-after'] = String(p.extra.retryAfterSec);
   return new Response(
     JSON.stringify({ type: p.type, title: p.title, status: p.status, detail: p.message, instance, ...p.extra }),
     { status: p.status, headers },
   );
+}
+
+/**
+ * A piece of a URL as a person would read it, for echoing in a message: percent-decoded
+ * (`%E8%80%83%E8%AF%95` → `考试`; left as it is when it does not decode), control characters
+ * shown as U+FFFD, and cut to 80 characters.
+ */
+export function readablePathPart(raw: string): string {
+  let text = raw;
+  try {
+    text = decodeURIComponent(raw);
+  } catch {
+    /* malformed escapes: show them as sent */
+  }
+  text = text.replace(/[\u0000-\u001F\u007F-\u009F]/g, '\uFFFD');
+  const chars = [...text];
+  return chars.length > 80 ? `${chars.slice(0, 80).join('')}…` : text;
 }
 
 /** Zod issues as `{ field: message }`, the shape the browser shows next to inputs. */
@@ -56,9 +75,19 @@ export function fieldErrors(error: ZodError): Record<string, string> {
   return out;
 }
 
+/**
+ * The media type of a Content-Type header, lower-cased and without parameters:
+ * `Application/JSON; charset=utf-8` → `application/json`. Parameters never change the type, so
+ * `text/html; x=application/json` is `text/html`.
+ */
+export function mediaType(header: string | null): string {
+  return (header ?? '').split(';', 1)[0]!.trim().toLowerCase();
+}
+
 export async function readJson<T>(req: Request, schema: ZodType<T>): Promise<T> {
-  const type = req.headers.get('content-type') ?? '';
-  if (!type.includes('application/json')) throw badRequest('Send the request body as JSON with Content-Type: application/json.');
+  if (mediaType(req.headers.get('content-type')) !== 'application/json') {
+    throw badRequest('Send the request body as JSON with Content-Type: application/json.');
+  }
   let raw: unknown;
   try {
     raw = JSON.parse(await req.text());
@@ -68,7 +97,14 @@ export async function readJson<T>(req: Request, schema: ZodType<T>): Promise<T> 
   return parseWith(schema, raw, 'The request body has invalid fields.');
 }
 
+/**
+ * Validates any input (a JSON body, a query string object). Before the schema, every string and
+ * key is checked for control characters (src/core/text.ts): one rule for all endpoints, so a NUL
+ * is a 400 with a field error here instead of a 500 from PostgreSQL.
+ */
 export function parseWith<T>(schema: ZodType<T>, value: unknown, message: string): T {
+  const control = findControlChar(value);
+  if (control) throw badRequest(message, { errors: { [control.path]: control.message } });
   const result = schema.safeParse(value);
   if (!result.success) throw badRequest(message, { errors: fieldErrors(result.error) });
   return result.data;

@@ -11,9 +11,10 @@ import { examProblem } from './attempts.ts';
 import { forbidden } from './http.ts';
 import { requireRole } from './manage.ts';
 import { assemblePaper, BlueprintError, type PaperSlot } from '../../src/core/assembly.ts';
+import { storedPaperOf, type StoredPaperSlot } from '../../src/core/paper.ts';
 
-/** A slot of a stored plan: what app.attempt_slots gets (option order null when not shuffled/no options). */
-export interface PlannedSlot { slot: number; vid: string; points: number; oo: string[] | null }
+/** A slot of a stored plan: what app.attempts.paper gets (src/core/paper.ts#StoredPaperSlot). */
+export type PlannedSlot = StoredPaperSlot;
 
 /** What a paper depends on besides the bank: a prepared paper is void when this changes. */
 export function planKey(exam: Exam): string {
@@ -39,7 +40,7 @@ export function assembleFor(exam: Exam, candidates: Parameters<typeof assemblePa
 }
 
 export function planOf(paper: PaperSlot[]): PlannedSlot[] {
-  return paper.map((p) => ({ slot: p.slot, vid: p.questionVersionId, points: p.points, oo: p.optionOrder }));
+  return storedPaperOf(paper);
 }
 
 const CHUNK = 500;
@@ -61,9 +62,9 @@ export async function preparePapers(claims: Claims, examId: string): Promise<{ p
     // seen = questions in earlier attempts or practice (as loadSeenQuestionIds).
     const members = await tx.unsafe(`
       select m.id, coalesce((select jsonb_agg(x.q) from (
-          select v.question_id as q from app.attempt_slots s
-            join app.attempts a on a.id = s.attempt_id
-            join app.question_versions v on v.id = s.question_version_id
+          select v.question_id as q from app.attempts a
+            cross join lateral jsonb_to_recordset(a.paper) as s(vid uuid)
+            join app.question_versions v on v.id = s.vid
           where a.member_id = m.id
           union
           select p.question_id from app.practice_answers p where p.member_id = m.id) x), '[]'::jsonb) as seen

@@ -1,11 +1,12 @@
 // Saving one response (PUT /api/attempts/:id/responses/:slot). Two paths with the same outcome:
 //
 // - Fast path, for a save that fits its question: the slot's type, option ids and blank count come
-//   from a per-instance cache (an attempt's slots and their question versions never change once the
+//   from a per-instance cache (an attempt's paper and its question versions never change once the
 //   attempt exists, and the cache holds no answer keys), the response is validated in JS, and one
 //   statement checks that the attempt is the caller's and still accepts responses (deadline + grace
-//   on the database clock), appends the event (idempotent on seq) and moves the slot forward when
-//   the seq is newer. RLS still applies to every row it touches (the caller's transaction).
+//   on the database clock), appends the event (idempotent on seq) and creates or moves forward the
+//   slot's response row when the seq is newer (app.attempt_responses, migration 20261130000100: a
+//   slot has a row from its first save on). RLS still applies to every row it touches.
 // - Careful path (`saveCarefully`), step by step as the API decisions describe, for everything else:
 //   unknown attempt or slot, somebody else's attempt, a closed or overdue attempt, an answer that
 //   does not fit. The fast statement writes nothing in those cases, so the careful path then runs in
@@ -59,10 +60,13 @@ function shapeFromRow(r: Record<string, unknown>): SlotShape {
 
 /** The shapes of an attempt's slots, as the caller may read them (RLS); null when none are visible. */
 async function loadShapes(tx: Tx, attemptId: string): Promise<Map<number, SlotShape> | null> {
+  // Straight from the paper on the attempt (no response rows needed for shapes).
   const rows = await tx`
     select s.slot, v.type, v.options, v.blank_count
-    from app.attempt_slots s join app.question_versions v on v.id = s.question_version_id
-    where s.attempt_id = ${attemptId}`;
+    from app.attempts a
+      cross join lateral jsonb_to_recordset(a.paper) as s(slot int, vid uuid)
+      join app.question_versions v on v.id = s.vid
+    where a.id = ${attemptId}`;
   if (rows.length === 0) return null;
   const shapes = new Map<number, SlotShape>(rows.map((r) => [Number(r.slot), shapeFromRow(r)]));
   if (slotShapes.size >= MAX_CACHED_ATTEMPTS) slotShapes.delete(slotShapes.keys().next().value!);
@@ -151,12 +155,15 @@ async function saveCarefully(tx: Tx, attemptId: string, slot: number, body: Save
     return { saved: { slot, seq: body.seq, savedAt: prior.toISOString(), serverNow: now.toISOString(), applied: false, duplicate: true, latestSeq: Number(s.response_seq) } };
   }
   const savedAt = inserted[0]!.server_at as Date;
+  // The slot's response row: created by its first save, moved forward only by a newer seq.
   const updated = await tx`
-    update app.attempt_slots
-    set response = ${value}, response_seq = ${body.seq}, responded_at = ${savedAt},
-        flagged = coalesce(${body.flagged ?? null}::boolean, flagged)
-    where attempt_id = ${attemptId} and slot = ${slot} and response_seq < ${body.seq}
-    returning response_seq`;
+    insert into app.attempt_responses as r (attempt_id, slot, response, response_seq, responded_at, flagged)
+    values (${attemptId}, ${slot}, ${value}, ${body.seq}, ${savedAt}, coalesce(${body.flagged ?? null}::boolean, false))
+    on conflict (attempt_id, slot) do update
+      set response = excluded.response, response_seq = excluded.response_seq, responded_at = excluded.responded_at,
+          flagged = coalesce(${body.flagged ?? null}::boolean, r.flagged)
+      where r.response_seq < excluded.response_seq
+    returning r.response_seq`;
   const latestSeq = updated.length ? body.seq : await currentSeq(tx, attemptId, slot);
   return { saved: { slot, seq: body.seq, savedAt: savedAt.toISOString(), serverNow: now.toISOString(), applied: updated.length > 0, duplicate: false, latestSeq } };
 }

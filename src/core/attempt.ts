@@ -290,6 +290,20 @@ export function reviewPhase(input: {
   return 'later';
 }
 
+/**
+ * When an exam's reviews enter the `closed` phase (its `afterClose` flags: typically right answers
+ * and explanations) — the same moment for every taker, never one person's window:
+ * - `closesForEveryoneAt`: the exam has closed for everyone — the latest close among the exam and
+ *   its personal windows, once no attempt can still save an answer (the database computes it:
+ *   app_private.exam_closes_for_everyone_at); null when it never closes;
+ * - `releasedAt`: a trainer released the review earlier on purpose (audited); null when not.
+ * The earlier of the two; null = never. Pass the result to reviewPhase as `windowClose`.
+ */
+export function reviewReleaseAt(input: { closesForEveryoneAt: DateLike | null; releasedAt: DateLike | null }): Date | null {
+  const times = [input.closesForEveryoneAt, input.releasedAt].filter((t): t is DateLike => t !== null && t !== undefined).map(toMs);
+  return times.length === 0 ? null : new Date(Math.min(...times));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Anti-cheat
 

@@ -8,6 +8,7 @@ import { toMs, type DateLike } from './time.ts';
 import { DEFAULT_GRACE_SEC, GradingMethodSchema, ReviewPolicySchema, type ReviewPolicy } from './attempt.ts';
 import { MultipleRuleSchema } from './grading.ts';
 import { BlueprintSchema } from './assembly.ts';
+import { singleLine } from './text.ts';
 
 export const EXAM_KINDS = ['practice', 'exam', 'mock_contest'] as const;
 export const ExamKindSchema = z.enum(EXAM_KINDS);
@@ -34,7 +35,7 @@ const DeferredReviewPolicySchema = ReviewPolicySchema.refine(
 
 export const ExamSettingsSchema = z
   .strictObject({
-    title: z.string().trim().min(1, 'Give the exam a title.').max(200, 'A title can have at most 200 characters.'),
+    title: z.string().trim().min(1, 'Give the exam a title.').max(200, 'A title can have at most 200 characters.').superRefine(singleLine),
     description: z.string().max(5000).default(''),
     kind: ExamKindSchema,
     status: z.enum(['draft', 'published']).default('published'),

@@ -124,14 +124,31 @@ export function gradeResponse(
 }
 
 /**
- * A trainer's mark for a manually graded slot. Rejects marks outside 0…maxMark rather than clamping:
- * a typo in a score should be corrected by a person, not silently changed.
+ * Trainers mark in hundredths of a point (scores are shown with 2 decimals). A mark between steps
+ * is refused, not rounded: 0.004 would otherwise be stored as 0 and shown as wrong.
+ */
+export const MANUAL_MARK_STEP = 0.01;
+
+/** The reason a trainer's mark is not on the step, or null when it is (0, 0.01, 7.5, 10 …). */
+export function manualMarkStepError(mark: number): string | null {
+  const hundredths = mark / MANUAL_MARK_STEP;
+  // Tolerance for binary fractions: 0.07 / 0.01 is 7.000000000000001.
+  if (Math.abs(hundredths - Math.round(hundredths)) < 1e-6) return null;
+  return `Marks go in steps of ${MANUAL_MARK_STEP} point; ${mark} is between two steps. Give it with at most 2 decimals, e.g. ${roundTo(mark, 2)}.`;
+}
+
+/**
+ * A trainer's mark for a manually graded slot. Rejects marks outside 0…maxMark rather than clamping,
+ * and marks between steps of MANUAL_MARK_STEP rather than rounding: a typo in a score should be
+ * corrected by a person, not silently changed.
  */
 export function applyManualMark(maxMark: number, mark: number): SlotGrade {
   checkPoints(maxMark);
   if (!Number.isFinite(mark) || mark < 0 || mark > maxMark) {
     throw new RangeError(`A mark must be between 0 and ${maxMark}; got ${mark}.`);
   }
+  const stepError = manualMarkStepError(mark);
+  if (stepError) throw new RangeError(stepError);
   const rounded = roundTo(mark, MARK_DECIMALS);
   const state: GradeState = maxMark === 0 ? 'correct' : rounded >= maxMark ? 'correct' : rounded <= 0 ? 'incorrect' : 'partial';
   return { state, mark: rounded, maxMark };

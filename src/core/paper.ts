@@ -3,9 +3,10 @@
  * server reads keys only as service role, so the paper is built without them), rebuilding a full
  * version for grading, and projecting a finished slot through the review policy.
  */
-import type { Candidate } from './assembly.ts';
+import type { Candidate, PaperSlot } from './assembly.ts';
 import { pinnedOptionIds } from './assembly.ts';
 import type { GradeState } from './grading.ts';
+import { roundTo } from './grading.ts';
 import type { ReviewFlags } from './attempt.ts';
 import {
   QuestionPublicSchema,
@@ -17,6 +18,37 @@ import {
   type QuestionVersion,
   type Source,
 } from './questions.ts';
+
+/**
+ * One slot of a paper as stored on the attempt (app.attempts.paper, migration 20261130000100) and in
+ * a prepared paper: the pinned question version, its points and the option display order (null
+ * when not shuffled or not a choice question). No key, no text: the paper is safe to send to the
+ * database as the taker and to keep in caches.
+ */
+export interface StoredPaperSlot {
+  slot: number;
+  vid: string;
+  points: number;
+  oo: string[] | null;
+}
+
+/** Decimals a slot's points keep when stored (the database checks the paper holds no more). */
+export const POINTS_DECIMALS = 2;
+
+/** An assembled paper in its stored shape; points rounded as the database keeps them. */
+export function storedPaperOf(paper: readonly PaperSlot[]): StoredPaperSlot[] {
+  return paper.map((p) => ({ slot: p.slot, vid: p.questionVersionId, points: roundTo(p.points, POINTS_DECIMALS), oo: p.optionOrder }));
+}
+
+/**
+ * A stored paper made canonical for insertion: slots in order, points rounded (a paper prepared
+ * before this rule may carry more decimals), option order null unless an array.
+ */
+export function normaliseStoredPaper(paper: readonly StoredPaperSlot[]): StoredPaperSlot[] {
+  return [...paper]
+    .sort((a, b) => a.slot - b.slot)
+    .map((p) => ({ slot: p.slot, vid: p.vid, points: roundTo(p.points, POINTS_DECIMALS), oo: Array.isArray(p.oo) ? p.oo : null }));
+}
 
 /** The columns of a stored version a taker may see (no key, no explanation, no source). */
 export interface StoredPublicVersion {

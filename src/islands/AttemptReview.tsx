@@ -8,6 +8,7 @@ import type { TitleMaps } from '../client/format.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
 import ResultView from './exam/ResultView.tsx';
 import LoadError from './shared/LoadError.tsx';
+import { valueOf } from './shared/resource.ts';
 
 interface Props {
   locale: Locale;
@@ -34,7 +35,7 @@ export default function AttemptReview(props: Props) {
       <Show when={data.error}>
         <LoadError error={data.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
-      <Show when={data()}>
+      <Show when={valueOf(data)}>
         {(d) => {
           const body = d();
           return isFinished(body) ? (

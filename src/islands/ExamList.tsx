@@ -7,6 +7,7 @@ import { listExams, type ExamAvailability, type ExamSummary } from '../client/ex
 import { formatDateTime, formatMinutes, formatNumber } from '../client/format.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import LoadError from './shared/LoadError.tsx';
+import { valueOf } from './shared/resource.ts';
 
 interface Props {
   locale: Locale;
@@ -22,7 +23,7 @@ export default function ExamList(props: Props) {
     if (!hasStoredSession()) location.assign(signInUrl());
   });
 
-  const byGroup = (g: ExamAvailability) => (data()?.exams ?? []).filter((e) => e.state === g);
+  const byGroup = (g: ExamAvailability) => (valueOf(data)?.exams ?? []).filter((e) => e.state === g);
   const takeHref = (e: ExamSummary) => localePath(props.locale, `/exams/take/?id=${encodeURIComponent(e.id)}`);
   const reviewHref = (attemptId: string) => localePath(props.locale, `/results/attempt/?id=${encodeURIComponent(attemptId)}`);
 
@@ -47,14 +48,14 @@ export default function ExamList(props: Props) {
       <Show when={data.error}>
         <LoadError error={data.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
-      <Show when={data.loading && !data()}>
+      <Show when={data.loading && !valueOf(data)}>
         <div class="exam-grid" aria-busy="true">
           <span class="visually-hidden" role="status">{tr('app.loading')}</span>
           <span class="skeleton" style={{ height: '11rem' }} />
           <span class="skeleton" style={{ height: '11rem' }} />
         </div>
       </Show>
-      <Show when={data() && data()!.exams.length === 0}>
+      <Show when={valueOf(data) && valueOf(data)!.exams.length === 0}>
         <p class="card empty">{tr('exams.emptyAll')}</p>
       </Show>
       <For each={GROUPS}>

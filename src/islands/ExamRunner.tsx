@@ -264,6 +264,9 @@ export default function ExamRunner(props: Props) {
     postEvent(attemptId, kind, detail).then(onVerdict, (e: unknown) => {
       if (e instanceof ApiError && e.status === 0) pendingEvents.push({ kind, detail: { ...detail, offline: 1 } });
       else if (e instanceof ApiError && e.status === 409) void finish('closed');
+      // Over the server's event limit: the event is not stored, but a focus loss is still counted
+      // and the answer carries the verdict, so the warning stays right.
+      else if (e instanceof ApiError && e.status === 429 && typeof e.problem.focusLosses === 'number') onVerdict(e.problem as unknown as EventVerdict);
     });
   };
 

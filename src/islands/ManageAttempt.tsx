@@ -8,6 +8,8 @@ import { formatDateTime, formatNumber, type TitleMaps } from '../client/format.t
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import { ReviewItem } from './exam/ResultView.tsx';
 import LoadError from './shared/LoadError.tsx';
+import NoAccess from './shared/NoAccess.tsx';
+import { errorStatus, valueOf } from './shared/resource.ts';
 
 const EVENT_KINDS = ['focus_loss', 'copy', 'paste', 'fullscreen_exit', 'resume', 'forced_submit'];
 
@@ -23,16 +25,19 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
 
   return (
     <div class="vstack-lg">
-      <a class="back-link" href={localePath(props.locale, `/manage/results/${data()?.attempt.examId ? `?examId=${encodeURIComponent(data()!.attempt.examId)}` : ''}`)}>
+      <a class="back-link" href={localePath(props.locale, `/manage/results/${valueOf(data)?.attempt.examId ? `?examId=${encodeURIComponent(valueOf(data)!.attempt.examId)}` : ''}`)}>
         ‹ {tr('attemptDetail.back')}
       </a>
       <Show when={data.loading}>
         <div class="card runner-loading" role="status"><span class="spinner" aria-hidden="true" />{tr('app.loading')}</div>
       </Show>
-      <Show when={data.error}>
+      <Show when={errorStatus(data) === 403}>
+        <NoAccess locale={props.locale} tr={tr} detail={(data.error as { detail?: string }).detail} />
+      </Show>
+      <Show when={data.error && errorStatus(data) !== 403}>
         <LoadError error={data.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
-      <Show when={data()}>
+      <Show when={valueOf(data)}>
         {(d) => {
           const a = () => d().attempt;
           const finished = () => a().state !== 'in_progress';

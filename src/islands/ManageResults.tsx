@@ -2,13 +2,15 @@
 // (RLS decides the scope), a summary, links to each attempt's details, and a CSV export that is
 // safe to open in Excel (src/core/csv.ts guards against formula injection).
 import { createMemo, createResource, createSignal, For, onMount, Show } from 'solid-js';
-import { ApiError, signInUrl } from '../client/api.ts';
+import { signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { getManageResults, type ManageResultRow } from '../client/exam-api.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
 import { toCsv } from '../core/csv.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import LoadError from './shared/LoadError.tsx';
+import NoAccess from './shared/NoAccess.tsx';
+import { errorStatus, valueOf } from './shared/resource.ts';
 
 export default function ManageResults(props: { locale: Locale }) {
   const tr = translator(props.locale);
@@ -22,13 +24,13 @@ export default function ManageResults(props: { locale: Locale }) {
 
   const exams = createMemo(() => {
     const seen = new Map<string, string>();
-    for (const r of rows() ?? []) if (!seen.has(r.examId)) seen.set(r.examId, r.examTitle ?? r.examId);
+    for (const r of valueOf(rows) ?? []) if (!seen.has(r.examId)) seen.set(r.examId, r.examTitle ?? r.examId);
     return Array.from(seen, ([id, title]) => ({ id, title })).sort((a, b) => a.title.localeCompare(b.title, 'zh-CN'));
   });
   const selected = () => examId() || exams()[0]?.id || '';
   const visible = createMemo(() => {
     const q = query().trim().toLowerCase();
-    return (rows() ?? []).filter(
+    return (valueOf(rows) ?? []).filter(
       (r) => r.examId === selected() && (!q || r.name.toLowerCase().indexOf(q) !== -1 || r.employeeNo.toLowerCase().indexOf(q) !== -1),
     );
   });
@@ -71,24 +73,24 @@ export default function ManageResults(props: { locale: Locale }) {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   };
 
-  const forbidden = () => rows.error instanceof ApiError && rows.error.status === 403;
+  const forbidden = () => errorStatus(rows) === 403;
 
   return (
     <div class="vstack">
       <Show when={forbidden()}>
-        <div class="alert alert-warning" role="alert">{tr('manage.forbidden')}</div>
+        <NoAccess locale={props.locale} tr={tr} />
       </Show>
       <Show when={rows.error && !forbidden()}>
         <LoadError error={rows.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
-      <Show when={rows.loading && !rows()}>
+      <Show when={rows.loading && !valueOf(rows)}>
         <span class="visually-hidden" role="status">{tr('app.loading')}</span>
         <span class="skeleton" style={{ height: '14rem' }} />
       </Show>
-      <Show when={rows() && exams().length === 0}>
+      <Show when={valueOf(rows) && exams().length === 0}>
         <p class="card empty">{tr('manage.noExams')}</p>
       </Show>
-      <Show when={rows() && exams().length > 0}>
+      <Show when={valueOf(rows) && exams().length > 0}>
         <div class="card manage-controls">
           <label class="field">
             <span class="label">{tr('manage.pickExam')}</span>

@@ -7,6 +7,7 @@ import { getMyResults, type MyResultRow } from '../client/exam-api.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import LoadError from './shared/LoadError.tsx';
+import { valueOf } from './shared/resource.ts';
 
 export default function MyResults(props: { locale: Locale }) {
   const tr = translator(props.locale);
@@ -25,17 +26,17 @@ export default function MyResults(props: { locale: Locale }) {
       <Show when={rows.error}>
         <LoadError error={rows.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
-      <Show when={rows.loading && !rows()}>
+      <Show when={rows.loading && !valueOf(rows)}>
         <span class="visually-hidden" role="status">{tr('app.loading')}</span>
         <span class="skeleton" style={{ height: '12rem' }} />
       </Show>
-      <Show when={rows() && rows()!.length === 0}>
+      <Show when={valueOf(rows) && valueOf(rows)!.length === 0}>
         <div class="card empty">
           <p>{tr('results.empty')}</p>
           <a class="btn btn-primary" href={localePath(props.locale, '/exams/')}>{tr('nav.exams')}</a>
         </div>
       </Show>
-      <Show when={rows() && rows()!.length > 0}>
+      <Show when={valueOf(rows) && valueOf(rows)!.length > 0}>
         <div class="table-wrap">
           <table class="table results-table" data-testid="my-results">
             <thead>
@@ -49,7 +50,7 @@ export default function MyResults(props: { locale: Locale }) {
               </tr>
             </thead>
             <tbody>
-              <For each={rows()}>
+              <For each={valueOf(rows)}>
                 {(r) => (
                   <tr>
                     <td data-label={tr('results.exam')}>

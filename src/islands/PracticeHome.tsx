@@ -7,6 +7,7 @@ import { getPracticeStats, type TopicStats } from '../client/exam-api.ts';
 import { formatNumber } from '../client/format.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
 import LoadError from './shared/LoadError.tsx';
+import { valueOf } from './shared/resource.ts';
 
 export interface TopicInfo {
   id: string;
@@ -23,7 +24,7 @@ export default function PracticeHome(props: { locale: Locale; topics: TopicInfo[
 
   const session = (mode: string, topic?: string) =>
     localePath(props.locale, `/practice/session/?mode=${mode}${topic ? `&topic=${encodeURIComponent(topic)}` : ''}`);
-  const topicStats = (id: string): TopicStats | undefined => stats()?.byTopic.find((t) => t.topic === id);
+  const topicStats = (id: string): TopicStats | undefined => valueOf(stats)?.byTopic.find((t) => t.topic === id);
   const pct = (rate: number | null | undefined) => (rate === null || rate === undefined ? '—' : `${formatNumber(rate * 100)}%`);
 
   return (
@@ -37,19 +38,19 @@ export default function PracticeHome(props: { locale: Locale; topics: TopicInfo[
         <dl class="stat-row" aria-busy={stats.loading}>
           <div>
             <dt>{tr('practice.stat.answered')}</dt>
-            <dd>{stats() ? stats()!.answered : '—'}</dd>
+            <dd>{valueOf(stats) ? valueOf(stats)!.answered : '—'}</dd>
           </div>
           <div>
             <dt>{tr('practice.stat.accuracy')}</dt>
-            <dd>{stats() ? pct(stats()!.correctRate) : '—'}</dd>
+            <dd>{valueOf(stats) ? pct(valueOf(stats)!.correctRate) : '—'}</dd>
           </div>
           <div>
             <dt>{tr('practice.stat.due')}</dt>
-            <dd>{stats() ? stats()!.dueCount : '—'}</dd>
+            <dd>{valueOf(stats) ? valueOf(stats)!.dueCount : '—'}</dd>
           </div>
           <div>
             <dt>{tr('practice.stat.wrong')}</dt>
-            <dd>{stats() ? stats()!.wrongBookCount : '—'}</dd>
+            <dd>{valueOf(stats) ? valueOf(stats)!.wrongBookCount : '—'}</dd>
           </div>
         </dl>
       </section>
@@ -70,8 +71,8 @@ export default function PracticeHome(props: { locale: Locale; topics: TopicInfo[
             <span class="card-text">
               <span class="card-title">{tr('practice.mode.due')}</span>
               <span class="muted small block">{tr('practice.dueBody')}</span>
-              <Show when={stats()}>
-                <span class="badge badge-primary">{tr('practice.dueCount', { n: stats()!.dueCount })}</span>
+              <Show when={valueOf(stats)}>
+                <span class="badge badge-primary">{tr('practice.dueCount', { n: valueOf(stats)!.dueCount })}</span>
               </Show>
             </span>
           </a>
@@ -82,8 +83,8 @@ export default function PracticeHome(props: { locale: Locale; topics: TopicInfo[
             <span class="card-text">
               <span class="card-title">{tr('wrongBook.title')}</span>
               <span class="muted small block">{tr('practice.wrongBody')}</span>
-              <Show when={stats()}>
-                <span class="badge badge-danger">{tr('practice.wrongCount', { n: stats()!.wrongBookCount })}</span>
+              <Show when={valueOf(stats)}>
+                <span class="badge badge-danger">{tr('practice.wrongCount', { n: valueOf(stats)!.wrongBookCount })}</span>
               </Show>
             </span>
           </a>

@@ -1,21 +1,15 @@
 // Email + password sign-in through supabase-js (Supabase Auth in production, local auth otherwise).
-// On success the browser goes to ?next= (same-site paths only) or the locale's home page.
+// On success the browser goes to ?next= (this site's pages only, see ../client/next.ts) or the
+// locale's home page.
 import { createSignal, onMount, Show } from 'solid-js';
 import { supabase } from '../client/supabase.ts';
 import { fetchMe } from '../client/session-hint.ts';
+import { safeNext } from '../client/next.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import { icons } from '../components/icons.ts';
 
 interface Props {
   locale: Locale;
-}
-
-/** Only same-origin paths: `/exams/` yes; `//evil.example`, `https://…`, `/\evil` no. */
-export function safeNext(raw: string | null, fallback: string): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return fallback;
-  // The sign-in page itself is never a useful destination.
-  if (/^(\/en)?\/sign-in\//.test(raw)) return fallback;
-  return raw;
 }
 
 /** Maps a supabase-js auth error to a message key. */
@@ -73,7 +67,7 @@ export default function SignIn(props: Props) {
     }
     // Warm the /api/me cache so the next page paints the user's name at once; never block on it.
     await Promise.race([fetchMe().catch(() => null), new Promise((r) => setTimeout(r, 1500))]);
-    const next = safeNext(new URLSearchParams(location.search).get('next'), localePath(props.locale, '/'));
+    const next = safeNext(new URLSearchParams(location.search).get('next'), location.origin, localePath(props.locale, '/'));
     location.assign(next);
   };
 

@@ -10,6 +10,7 @@ import { localePath, translator, type Locale, type UiKey } from '../i18n/index.t
 import QuestionBody from './exam/QuestionBody.tsx';
 import PracticeCard from './practice/PracticeCard.tsx';
 import LoadError from './shared/LoadError.tsx';
+import { valueOf } from './shared/resource.ts';
 
 export default function WrongBook(props: { locale: Locale; titles?: TitleMaps }) {
   const tr = translator(props.locale);
@@ -42,23 +43,23 @@ export default function WrongBook(props: { locale: Locale; titles?: TitleMaps })
       <Show when={entries.error}>
         <LoadError error={entries.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
-      <Show when={entries.loading && !entries()}>
+      <Show when={entries.loading && !valueOf(entries)}>
         <span class="visually-hidden" role="status">{tr('app.loading')}</span>
         <span class="skeleton" style={{ height: '12rem' }} />
       </Show>
-      <Show when={entries() && entries()!.length === 0}>
+      <Show when={valueOf(entries) && valueOf(entries)!.length === 0}>
         <div class="card empty">
           <p>{tr('wrongBook.empty')}</p>
           <a class="btn btn-primary" href={localePath(props.locale, '/practice/')}>{tr('practice.home')}</a>
         </div>
       </Show>
-      <Show when={entries() && entries()!.length > 0}>
+      <Show when={valueOf(entries) && valueOf(entries)!.length > 0}>
         <div class="wb-bar">
-          <span class="muted">{tr('wrongBook.count', { n: entries()!.length })}</span>
+          <span class="muted">{tr('wrongBook.count', { n: valueOf(entries)!.length })}</span>
           <a class="btn btn-primary" href={localePath(props.locale, '/practice/session/?mode=wrong')}>{tr('wrongBook.practiseAll')}</a>
         </div>
         <ol class="review-list" role="list">
-          <For each={entries()}>
+          <For each={valueOf(entries)}>
             {(e) => (
               <li class="card wb-item" data-testid="wrong-book-item" data-question={e.questionId}>
                 <div class="review-top">

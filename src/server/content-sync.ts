@@ -36,6 +36,14 @@ export async function syncContent(sql: Sql, root?: string): Promise<SyncReport> 
   await sql.begin(async (tx) => {
     await tx`select set_config('role', 'service_role', true)`;
 
+    // The official bank is the one read-only OPEN bank (published for study: practice, the
+    // wrong-answer book and knowledge checks serve it). Kept so on every sync, whatever happened.
+    await tx`
+      insert into app.banks (id, name, org_unit_id, visibility, read_only)
+      values ('official', '官方题库 (content/questions)', null, 'open', true)
+      on conflict (id) do update set visibility = 'open', read_only = true, org_unit_id = null, updated_at = now()
+      where app.banks.visibility <> 'open' or not app.banks.read_only or app.banks.org_unit_id is not null`;
+
     for (const i of content.instruments) {
       const hash = contentHash(i);
       const r = await tx`
@@ -61,17 +69,21 @@ export async function syncContent(sql: Sql, root?: string): Promise<SyncReport> 
     }
     await tx`update app.lessons set retired_at = now() where retired_at is null and id not in (select jsonb_array_elements_text(${tx.json(content.lessons.map((l) => l.id))}))`;
 
-    const existing = new Map<string, { hash: string | null; version: number; retired: boolean }>();
+    const existing = new Map<string, { hash: string | null; version: number; retired: boolean; bank: string }>();
     for (const row of await tx`
-      select q.id, q.retired_at is not null as retired, v.content_hash, coalesce(v.version, 0) as version
+      select q.id, q.bank, q.retired_at is not null as retired, v.content_hash, coalesce(v.version, 0) as version
       from app.questions q left join app.question_versions v on v.id = q.current_version_id`) {
-      existing.set(row.id as string, { hash: (row.content_hash as string) ?? null, version: Number(row.version), retired: Boolean(row.retired) });
+      existing.set(row.id as string, { hash: (row.content_hash as string) ?? null, version: Number(row.version), retired: Boolean(row.retired), bank: row.bank as string });
     }
 
     for (const { data } of content.questions) {
       const version: QuestionVersion = toQuestionVersion(data);
       const hash = contentHash(version);
       const known = existing.get(version.id);
+      if (known && known.bank !== 'official') {
+        // Never move a trainer's (possibly closed) question into the open official bank.
+        throw new Error(`content question "${version.id}" has the id of a question in bank "${known.bank}"; rename it in content/questions. Nothing was published.`);
+      }
       if (known && known.hash === hash) {
         if (known.retired) await tx`update app.questions set retired_at = null where id = ${version.id}`;
         report.questions.unchanged++;

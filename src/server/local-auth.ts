@@ -12,10 +12,10 @@ import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { SignJWT, exportJWK, generateKeyPair, importJWK, jwtVerify, type JWK, type CryptoKey } from 'jose';
 import type { Sql } from './sql.ts';
+import { comparePassword } from './password-check.ts';
+import { createSignInLimiter } from './sign-in-limits.ts';
 
 const ACCESS_TOKEN_SECONDS = 3600;
-const MAX_FAILURES = 5;
-const FAILURE_WINDOW_MS = 5 * 60_000;
 // A valid bcrypt hash of a random string, compared against when the email is unknown.
 const UNKNOWN_USER_HASH = bcrypt.hashSync(randomBytes(16).toString('hex'), 10);
 
@@ -67,7 +67,7 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
   const jwks = { keys: [{ ...publicJwk, kid: key.kid, alg: 'ES256', use: 'sig' }] };
   const publicKey = (await importJWK({ ...publicJwk, alg: 'ES256' }, 'ES256')) as CryptoKey;
   const issuer = `${options.issuerBase.replace(/\/+$/, '')}/auth/v1`;
-  const failures = new Map<string, number[]>();
+  const limiter = createSignInLimiter();
 
   async function withDb<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     const sql = await options.sql();
@@ -134,30 +134,6 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
     };
   }
 
-  function rateLimited(keyName: string): boolean {
-    const now = Date.now();
-    const recent = (failures.get(keyName) ?? []).filter((t) => now - t < FAILURE_WINDOW_MS);
-    if (recent.length) failures.set(keyName, recent);
-    else failures.delete(keyName); // keeps the map from growing without bound
-    return recent.length >= MAX_FAILURES;
-  }
-
-  /**
-   * Counts an attempt as a failure BEFORE the (slow) password check, so parallel guesses cannot all
-   * slip under the limit; a successful sign-in takes its mark back.
-   */
-  function reserveFailure(keyName: string): () => void {
-    const stamp = Date.now();
-    const list = failures.get(keyName) ?? [];
-    list.push(stamp);
-    failures.set(keyName, list);
-    return () => {
-      const l = failures.get(keyName);
-      const i = l?.lastIndexOf(stamp) ?? -1;
-      if (l && i >= 0) l.splice(i, 1);
-    };
-  }
-
   async function readBody(req: Request): Promise<Record<string, unknown> | null> {
     try {
       const body = await req.json();
@@ -171,14 +147,32 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
     const m = /^Bearer\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '');
     if (!m?.[1]) return null;
     try {
-      const { payload } = await jwtVerify(m[1], publicKey, { issuer, audience: 'authenticated' });
-      return { sub: String(payload.sub), session_id: String(payload.session_id ?? '') };
+      const { payload } = await jwtVerify(m[1], publicKey, { issuer, audience: 'authenticated', requiredClaims: ['exp', 'sub', 'session_id'] });
+      return { sub: String(payload.sub), session_id: String(payload.session_id) };
     } catch {
       return null;
     }
   }
 
+  /** The session exists and its account is neither banned nor deleted (as the functions check it). */
+  async function sessionActive(sql: Sql, who: { sub: string; session_id: string }): Promise<boolean> {
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+    if (!uuid.test(who.sub) || !uuid.test(who.session_id)) return false;
+    const [row] = await sql`select app_private.session_is_active(${who.sub}::uuid, ${who.session_id}::uuid) as active`;
+    return row?.active === true;
+  }
+
+  /** Every failure is an answer: a thrown error must not leave the browser waiting for a response. */
   async function handle(req: Request): Promise<Response> {
+    try {
+      return await dispatch(req);
+    } catch (err) {
+      console.error('local auth:', err);
+      return authError(500, 'unexpected_failure', 'Sign-in failed because of a server error. Try again in a moment; if it persists, check the server log.');
+    }
+  }
+
+  async function dispatch(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const route = url.pathname.replace(/\/+$/, '');
 
@@ -198,25 +192,38 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
         const password = typeof body.password === 'string' ? body.password : '';
         if (!email || !password) return authError(400, 'validation_failed', 'Enter both email and password.');
         const ip = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local';
-        const limitKeys = [`email:${email}`, `ip:${ip}`];
-        if (limitKeys.some(rateLimited)) {
-          return authError(429, 'over_request_rate_limit', 'Too many failed sign-in attempts. Wait 5 minutes and try again.', { 'retry-after': '300' });
+        const admission = await limiter.admit(email, ip);
+        if (!admission.ok) {
+          const minutes = Math.ceil(admission.retryAfterSeconds / 60);
+          const who = admission.scope === 'pair' ? 'this account from your address' : 'your network address';
+          return authError(429, 'over_request_rate_limit',
+            `Too many failed sign-in attempts for ${who}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an administrator to reset your password.`,
+            { 'retry-after': String(admission.retryAfterSeconds) });
         }
-        const releases = limitKeys.map(reserveFailure);
-        return withDb(async (sql) => {
-          const [user] = await sql`select * from auth.users where lower(email) = ${email}`;
+        let outcome: 'success' | 'failure' = 'failure';
+        try {
+          // The database connection is let go during the (slow) password check: in the embedded
+          // mode it is PGlite's only session, and other requests need it meanwhile.
+          const [user] = await withDb((sql) => sql`select * from auth.users where lower(email) = ${email}`);
           // Unknown emails still pay for a bcrypt comparison, so timing does not reveal who has an account.
           const hash = user && typeof user.encrypted_password === 'string' ? user.encrypted_password : UNKNOWN_USER_HASH;
-          const valid = (await bcrypt.compare(password, hash)) && Boolean(user);
+          const valid = (await comparePassword(password, hash)) && Boolean(user);
           if (!user || !valid) return authError(400, 'invalid_credentials', 'Invalid login credentials');
-          releases.forEach((release) => release());
+          // The password was right: this attempt never counts against any limit.
+          outcome = 'success';
           if (user.banned_until && new Date(user.banned_until as string) > new Date()) {
             return authError(400, 'user_banned', 'This account is disabled.');
           }
-          const [s] = await sql`insert into auth.sessions (user_id) values (${user.id as string}) returning id`;
-          await sql`update auth.users set last_sign_in_at = now() where id = ${user.id as string}`;
-          return ok(await session(sql, user, s!.id as string, null));
-        });
+          return await withDb(async (sql) => {
+            const [s] = await sql`insert into auth.sessions (user_id) values (${user.id as string}) returning id`;
+            await sql`update auth.users set last_sign_in_at = now() where id = ${user.id as string}`;
+            return ok(await session(sql, user, s!.id as string, null));
+          });
+        } finally {
+          // Also on a database error: the attempt did not prove the password, and counting it keeps
+          // a failing database from turning into unlimited guesses.
+          admission.finish(outcome);
+        }
       }
 
       if (grant === 'refresh_token') {
@@ -229,7 +236,17 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
             update auth.refresh_tokens set revoked = true, updated_at = now()
             where token = ${token} and not revoked
             returning user_id, session_id`;
-          if (!row) return authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+          if (!row) {
+            // A token that was already rotated is coming back: either the user's own token leaked
+            // or a thief is using it. As Supabase Auth does, end the whole session so neither
+            // party keeps it (its access tokens are refused by the session check too).
+            const [reused] = await sql`select session_id from auth.refresh_tokens where token = ${token} and revoked`;
+            if (reused?.session_id) {
+              await sql`delete from auth.sessions where id = ${reused.session_id as string}`;
+              return authError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used. The session was ended for safety; sign in again.');
+            }
+            return authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+          }
           const [user] = await sql`select * from auth.users where id = ${row.user_id as string}`;
           if (!user) return authError(400, 'user_not_found', 'User not found');
           if (user.banned_until && new Date(user.banned_until as string) > new Date()) {
@@ -248,6 +265,8 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
       return withDb(async (sql) => {
         const [user] = await sql`select * from auth.users where id = ${who.sub}`;
         if (!user) return authError(404, 'user_not_found', 'User from sub claim in JWT does not exist');
+        // GoTrue answers 403 session_not_found for a token whose session has ended.
+        if (!(await sessionActive(sql, who))) return authError(403, 'session_not_found', 'Session from session_id claim in JWT does not exist');
         return ok(userJson(user));
       });
     }
@@ -279,7 +298,9 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
     handle,
     jwks,
     async issueAccessToken(user, opts = {}) {
-      return accessToken({ id: user.id, email: user.email }, randomUUID(), opts.expiresInSeconds ?? ACCESS_TOKEN_SECONDS);
+      // A real session row, so the token passes the functions' session check like a signed-in one.
+      const [s] = await withDb((sql) => sql`insert into auth.sessions (user_id) values (${user.id}) returning id`);
+      return accessToken({ id: user.id, email: user.email }, s!.id as string, opts.expiresInSeconds ?? ACCESS_TOKEN_SECONDS);
     },
   };
 }

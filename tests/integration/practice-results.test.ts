@@ -156,7 +156,9 @@ describe('results', () => {
   });
 
   it("a trainer's full view: answers, marks, keys (finished), focus-loss events, every save", async () => {
-    const r = await h.call(manageAttempts, { path: `/api/manage/attempts/${attemptId}`, token: await h.tokenFor('T2002'), params: { attemptId } });
+    // T2001 administers the (head-office) exam; readers who only manage E1001 get no keys before the
+    // review releases them (issue 8, docs/decisions/scope-and-key-release.md; tests/integration/security-keys.test.ts).
+    const r = await h.call(manageAttempts, { path: `/api/manage/attempts/${attemptId}`, token: await h.tokenFor('T2001'), params: { attemptId } });
     expect(r.status).toBe(200);
     expect(r.body.attempt).toMatchObject({ id: attemptId, employeeNo: 'E1001', state: 'submitted', score: 10, focusLosses: 1 });
     expect(r.body.slots[0]).toMatchObject({ state: 'correct', mark: 10, saves: 1 });
