@@ -133,6 +133,21 @@ describe('scheduled functions', () => {
     expect(JSON.parse(ticks[0]!.body).next_run).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:00/);
     expect(ticks[0]!.headers['x-nf-event']).toBe('schedule');
   });
+
+  it('run on their schedule once started, and stop when stopped', async () => {
+    const g = globalThis as { __everySecond?: number };
+    g.__everySecond = 0;
+    const stop = host.startSchedules();
+    try {
+      await new Promise((r) => setTimeout(r, 2_600));
+      expect(g.__everySecond).toBeGreaterThanOrEqual(2);
+    } finally {
+      stop();
+    }
+    const after = g.__everySecond!;
+    await new Promise((r) => setTimeout(r, 1_200));
+    expect(g.__everySecond).toBe(after);
+  });
 });
 
 describe('the project functions', () => {
