@@ -6,9 +6,9 @@
 import { startBenchEnv, type Handler } from './_setup.ts';
 import { createExam } from './_exam.ts';
 import exams from '../functions/exams.ts';
-import { asUser } from '../functions/_lib/db.ts';
+import { asUserOneStatement, checkSessionWithFirstStatement, literal } from '../functions/_lib/db.ts';
 import { verifyToken } from '../functions/_lib/auth.ts';
-import { bankAt, loadStartContext } from '../functions/_lib/exams.ts';
+import { bankForCaller, loadStartContext } from '../functions/_lib/exams.ts';
 import { insertAttempt, runnerPayload, type SlotRow } from '../functions/_lib/attempts.ts';
 import { assembleFor, planOf } from '../functions/_lib/papers.ts';
 import { normaliseStoredPaper } from '../src/core/paper.ts';
@@ -23,45 +23,54 @@ const examId = await createExam(env, exams as Handler, 'profile');
 const takers = await env.createTakers(n + 5, 'BP');
 
 const totals = new Map<string, number[]>();
+const cpuTotals = new Map<string, number[]>();
 const time = async <T,>(name: string, fn: () => Promise<T> | T): Promise<T> => {
   const t = performance.now();
+  const c = process.cpuUsage();
   const v = await fn();
+  const used = process.cpuUsage(c);
   totals.set(name, [...(totals.get(name) ?? []), performance.now() - t]);
+  cpuTotals.set(name, [...(cpuTotals.get(name) ?? []), (used.user + used.system) / 1000]);
   return v;
 };
 
 // The steps of startOrResume's 'start' branch (functions/_lib/attempts.ts), as it runs since
-// migration 20261130000100: one statement for the decision's inputs, the cached bank, assembly in JS,
-// ONE insert (the attempt with its paper), the payload from the paper in hand.
+// migration 20261130000100 §6: verify the token; one call of app.start_context (with the session
+// check of functions/_lib/auth.ts riding on it, as at the bell when the instance has no fresh answer
+// about the session); the cached bank; assembly in JS; one call of app.start_attempt; the payload.
+// For comparison, the session check as a statement of its own (what requireUser does elsewhere) is
+// timed separately, for a second token of the same taker so it does not warm anything.
 for (const [i, t] of takers.entries()) {
-  const claims = await time('verify JWT', () => verifyToken(t.token));
-  const tTx = performance.now();
-  await asUser(claims, async (tx) => {
-    const ctx = await time('loadStartContext (one statement)', () => loadStartContext(tx, examId));
-    const exam = ctx.exam!;
-    const bank = await time('bankAt (instance cache)', () => bankAt(tx, ctx.bankRev));
-    const plan = await time('assemble paper (JS)', () => normaliseStoredPaper(planOf(assembleFor(exam, bank.candidates, ctx.seen, 12345 + i))));
-    const deadline = computeDeadline({ startedAt: ctx.now, timeLimitSec: exam.timeLimitSec, extraTimeSec: 0, windowClose: exam.windowClose });
-    const attempt = await time('insert attempt + paper (1 row)', () => insertAttempt(tx, {
-      examId, attemptNo: 1, seed: 12345 + i, startedAt: ctx.now, deadline, graceSec: exam.graceSec, slots: plan,
-    }));
-    const slots: SlotRow[] = plan.map((p) => ({
-      slot: p.slot, points: p.points, optionOrder: p.oo, response: null, responseSeq: 0, respondedAt: null, flagged: false,
-      state: null, mark: null, comment: null, versionId: p.vid, version: bank.byVersionId.get(p.vid)!,
-    }));
-    await time('runnerPayload + JSON (JS)', () => JSON.stringify(runnerPayload(attempt, exam, slots, ctx.now)));
-  });
-  totals.set('whole transaction', [...(totals.get('whole transaction') ?? []), performance.now() - tTx]);
+  const claims = await time('verify JWT (jose, ES256)', () => verifyToken(t.token));
+  await time('(separate) session check, own round trip', () => asUserOneStatement({ ...claims },
+    `select app_private.session_is_active(${literal(claims.sub)}::uuid, ${literal(String(claims.session_id))}::uuid) as active`));
+  const tStart = performance.now();
+  checkSessionWithFirstStatement(claims, () => null);
+  const ctx = await time('app.start_context + session check (1 message)', () => loadStartContext(claims, examId));
+  const exam = ctx.exam!;
+  const bank = await time('bank (instance cache)', () => bankForCaller(claims, ctx.bankRev));
+  const plan = await time('assemble paper (JS)', () => normaliseStoredPaper(planOf(assembleFor(exam, bank.candidates, ctx.seen, 12345 + i))));
+  const deadline = computeDeadline({ startedAt: ctx.now, timeLimitSec: exam.timeLimitSec, extraTimeSec: 0, windowClose: exam.windowClose });
+  const attempt = await time('app.start_attempt (1 row, 1 message)', () => insertAttempt(claims, {
+    examId, attemptNo: 1, seed: 12345 + i, startedAt: ctx.now, deadline, graceSec: exam.graceSec, slots: plan,
+  }));
+  const slots: SlotRow[] = plan.map((p) => ({
+    slot: p.slot, points: p.points, optionOrder: p.oo, response: null, responseSeq: 0, respondedAt: null, flagged: false,
+    state: null, mark: null, comment: null, versionId: p.vid, version: bank.byVersionId.get(p.vid)!,
+  }));
+  await time('runnerPayload + JSON (JS, cached question views)', () => JSON.stringify(runnerPayload(attempt, exam, slots, ctx.now)));
+  totals.set('whole start (without JWT)', [...(totals.get('whole start (without JWT)') ?? []), performance.now() - tStart]);
 }
 
 const skip = 5; // first few: cold caches
 const rows = [...totals.entries()].map(([name, v]) => {
   const w = v.slice(skip);
   const mean = w.reduce((a, b) => a + b, 0) / w.length;
-  return [name, mean.toFixed(2)];
+  const c = cpuTotals.get(name)?.slice(skip);
+  return [name, mean.toFixed(2), c ? (c.reduce((a, b) => a + b, 0) / c.length).toFixed(2) : '–'];
 });
 console.log(`\nmean ms per start over ${n} sequential starts (one connection, no concurrency):\n`);
-console.log(table(['step', 'mean ms'], rows));
+console.log(table(['step', 'mean ms (wall)', 'Node CPU ms'], rows));
 
 // EXPLAIN ANALYZE as a member with RLS on, for the last taker (who has an attempt now).
 const last = takers[takers.length - 1]!;

@@ -22,7 +22,8 @@ const SaveSchema = z.strictObject({
 
 export default handle({
   async PUT(req, { params }) {
-    const claims = await requireUser(req);
+    // The session check rides on the first statement (the start context / the save): no round trip of its own.
+    const claims = await requireUser(req, { sessionCheck: 'with-first-statement' });
     const attemptId = idParam(params, 'attemptId', 'attempt');
     const slot = slotParam(params);
     const body = await readJson(req, SaveSchema);

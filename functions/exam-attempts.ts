@@ -10,7 +10,8 @@ import { startOrResume } from './_lib/attempts.ts';
 
 export default handle({
   async POST(req, { params }) {
-    const claims = await requireUser(req);
+    // The session check rides on the first statement (the start context / the save): no round trip of its own.
+    const claims = await requireUser(req, { sessionCheck: 'with-first-statement' });
     const examId = idParam(params, 'examId', 'exam');
     const { created, payload } = await startOrResume(claims, examId);
     return json(payload, created ? 201 : 200, created ? { location: `/api/attempts/${payload.attempt.id}` } : {});

@@ -3,11 +3,12 @@
 // as the caller (RLS); keys for a review are fetched separately as service role, only when the
 // policy shows right answers or explanations, and never for an attempt in progress.
 import type { Claims } from './auth.ts';
-import { asUser, literal, type Tx } from './db.ts';
+import { asUser, asUserOneStatement, literal, type Tx } from './db.ts';
 import {
   ATTEMPT_COLUMNS,
+  attemptFromJson,
   attemptFromRow,
-  bankAt,
+  bankForCaller,
   dbNow,
   loadExam,
   loadStartContext,
@@ -29,8 +30,8 @@ import {
 } from '../../src/core/attempt.ts';
 import { effectiveWindow } from '../../src/core/exam-settings.ts';
 import type { GradeState } from '../../src/core/grading.ts';
-import { normaliseStoredPaper, reviewScore, reviewSlot, storedToPublic, type FinishedSlot } from '../../src/core/paper.ts';
-import type { QuestionResponse } from '../../src/core/questions.ts';
+import { normaliseStoredPaper, reviewScore, reviewSlot, storedToPublic, type FinishedSlot, type StoredPublicVersion } from '../../src/core/paper.ts';
+import type { QuestionPublic, QuestionResponse } from '../../src/core/questions.ts';
 
 /** A problem with a machine-readable `code` the exam runner can switch on. */
 export function examProblem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): HttpProblem {
@@ -96,9 +97,28 @@ function examForRunner(exam: Exam) {
   };
 }
 
+// The taker's view of a question version in a given option order, per function instance: the same
+// for every taker who got that version in that order (at the bell, thousands of papers share 350
+// versions), and never stale because versions are immutable. It is storedToPublic's output, so it
+// holds no key, explanation or source. Bounded; the oldest entries go first.
+const PUBLIC_VIEW_MAX = 50_000;
+const publicViews = new Map<string, QuestionPublic>();
+
+function publicView(v: StoredPublicVersion, optionOrder: string[] | null): QuestionPublic {
+  const key = optionOrder ? `${v.versionId}${JSON.stringify(optionOrder)}` : v.versionId;
+  let view = publicViews.get(key);
+  if (!view) {
+    view = storedToPublic(v, optionOrder);
+    if (publicViews.size >= PUBLIC_VIEW_MAX) publicViews.delete(publicViews.keys().next().value!);
+    publicViews.set(key, view);
+  }
+  return view;
+}
+
 /**
  * The runner's state of an attempt in progress. Built only from public columns: the question view
- * comes from storedToPublic's allow-list, so no key, explanation or source can be in it.
+ * comes from storedToPublic's allow-list (cached per version and option order), so no key,
+ * explanation or source can be in it.
  */
 export function runnerPayload(a: AttemptSummaryRow, exam: Exam, slots: SlotRow[], now: Date) {
   return {
@@ -118,7 +138,7 @@ export function runnerPayload(a: AttemptSummaryRow, exam: Exam, slots: SlotRow[]
     slots: slots.map((s) => ({
       slot: s.slot,
       points: s.points,
-      question: storedToPublic(s.version, s.optionOrder),
+      question: publicView(s.version, s.optionOrder),
       response: s.response,
       seq: s.responseSeq,
       flagged: s.flagged,
@@ -147,34 +167,35 @@ export function overdueOf(attempts: AttemptSummaryRow[], now: Date): string | nu
 }
 
 /**
- * Inserts a new attempt with its paper: ONE row (migration 20261130000100), one statement, one
- * round trip. The database checks the paper (slots 1..n, versions exist, points with 2 decimals)
- * and RLS checks the attempt is mine at an exam offered to me; slot rows appear only when a slot is
- * first answered or graded. The paper must be normalised (normaliseStoredPaper): the caller builds
- * the runner payload from the same values the database stores.
+ * Inserts a new attempt with its paper: ONE row (migration 20261130000100), one call of
+ * app.start_attempt sent with the caller's claims as one message and committed on its own. The
+ * function checks once what RLS's WITH CHECK would (mine, at an exam offered to me); the database
+ * checks the paper (slots 1..n, versions exist, points with 2 decimals) and the one live attempt;
+ * slot rows appear only when a slot is first answered or graded. The paper must be normalised
+ * (normaliseStoredPaper): the caller builds the runner payload from the same values the database stores.
  */
-export async function insertAttempt(tx: Tx, a: {
+export async function insertAttempt(claims: Claims, a: {
   examId: string; attemptNo: number; seed: number; startedAt: Date; deadline: Date | null; graceSec: number;
   slots: PlannedSlot[];
 }): Promise<AttemptSummaryRow> {
   const ts = (d: Date | null) => (d === null ? 'null' : `${literal(d.toISOString())}::timestamptz`);
-  const [row] = await tx.unsafe(`
-    insert into app.attempts as a (exam_id, member_id, attempt_no, seed, started_at, deadline, grace_sec, paper)
-    values (${literal(a.examId)}::uuid, app_private.current_member_id(), ${literal(a.attemptNo)}, ${literal(a.seed)}, ${ts(a.startedAt)}, ${ts(a.deadline)}, ${literal(a.graceSec)},
-            ${literal(JSON.stringify(a.slots))}::jsonb)
-    returning ${ATTEMPT_COLUMNS}, true as mine`);
-  return attemptFromRow(row as Record<string, unknown>);
+  const [row] = await asUserOneStatement(claims, `
+    select app.start_attempt(${literal(a.examId)}::uuid, ${literal(a.attemptNo)}, ${literal(a.seed)}, ${ts(a.startedAt)}, ${ts(a.deadline)},
+                             ${literal(a.graceSec)}, ${literal(JSON.stringify(a.slots))}::jsonb) as a`);
+  return attemptFromJson(row!.a as Record<string, unknown>);
 }
 
 /** The start/resume decision and, when starting, the new paper. Returns 201 for a new attempt. */
 export async function startOrResume(claims: Claims, examId: string): Promise<{ created: boolean; payload: ReturnType<typeof runnerPayload> }> {
+  // Two statements, each one message committed on its own (no BEGIN/COMMIT round trips): the
+  // decision's inputs, then the insert, which re-checks in the database what must hold when it is
+  // written (offered to me; one live attempt). Between them nothing is locked, as before in READ
+  // COMMITTED: a second tab's start loses on the unique index and resumes the winner (below).
   for (let round = 0; round < 5; round++) {
     let out: Outcome<{ created: boolean; payload: ReturnType<typeof runnerPayload> }>;
     try {
-      out = await asUser(claims, async (tx) => {
-        // One statement for everything the decision needs (clock, exam, override, attempts, seen
-        // questions, bank revision); the bank itself comes from the instance cache.
-        const ctx = await loadStartContext(tx, examId);
+      out = await (async (): Promise<typeof out> => {
+        const ctx = await loadStartContext(claims, examId);
         const { now, exam, override, attempts, seen, bankRev } = ctx;
         if (!exam) throw examProblem(404, 'exam_not_found', 'There is no exam with this id, or it is not offered to you.');
         if (!exam.offered) {
@@ -203,10 +224,11 @@ export async function startOrResume(claims: Claims, examId: string): Promise<{ c
           }
           case 'resume': {
             const a = live!;
-            return { kind: 'done', value: { created: false, payload: runnerPayload(a, exam, await loadSlots(tx, a.id), now) } };
+            const slots = await asUser(claims, (tx) => loadSlots(tx, a.id));
+            return { kind: 'done', value: { created: false, payload: runnerPayload(a, exam, slots, now) } };
           }
           case 'start': {
-            const bank = await bankAt(tx, bankRev);
+            const bank = await bankForCaller(claims, bankRev);
             // A paper prepared for this first attempt, still valid for today's bank and settings?
             const pre = ctx.prepared;
             const usable = pre !== null && attempts.length === 0 && pre.bankRev === bankRev && pre.planKey === planKey(exam)
@@ -215,7 +237,7 @@ export async function startOrResume(claims: Claims, examId: string): Promise<{ c
             const plan = normaliseStoredPaper(usable ? pre.slots : planOf(assembleFor(exam, bank.candidates, seen, seed)));
             const deadline = computeDeadline({ startedAt: now, timeLimitSec: exam.timeLimitSec, extraTimeSec: override?.extraTimeSec ?? 0, windowClose: window.windowClose });
             const attemptNo = attempts.reduce((n, a) => Math.max(n, a.attemptNo), 0) + 1;
-            const attempt = await insertAttempt(tx, {
+            const attempt = await insertAttempt(claims, {
               examId, attemptNo, seed, startedAt: now, deadline, graceSec: exam.graceSec,
               slots: plan,
             });
@@ -238,10 +260,10 @@ export async function startOrResume(claims: Claims, examId: string): Promise<{ c
             return { kind: 'done', value: { created: true, payload: runnerPayload(attempt, exam, slots, now) } };
           }
         }
-      });
+      })();
     } catch (err) {
       // Two tabs starting at once: the partial unique index lets one insert win; the other's
-      // transaction fails and the next round finds (and resumes) the winner's attempt.
+      // insert fails and the next round finds (and resumes) the winner's attempt.
       if ((err as { code?: string }).code === '23505' && round < 4) continue;
       throw err;
     }

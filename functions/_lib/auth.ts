@@ -2,7 +2,7 @@
 // ES256 JWTs and publish their keys at <SUPABASE_URL>/auth/v1/.well-known/jwks.json.
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import { unauthorized } from './http.ts';
-import { asUserOneStatement, literal } from './db.ts';
+import { asUserOneStatement, checkSessionWithFirstStatement, literal } from './db.ts';
 
 export interface Claims extends JWTPayload {
   sub: string;
@@ -71,32 +71,59 @@ const sessionCache = new Map<string, { active: boolean; until: number }>();
  * so this works the same with Supabase Auth and local auth
  * (supabase/migrations/20261130000300_auth_sessions.sql).
  */
-async function requireActiveSession(claims: Claims): Promise<void> {
-  const key = `${claims.sub}|${String(claims.session_id)}`;
-  const now = Date.now();
-  let entry = sessionCache.get(key);
-  if (!entry || entry.until <= now) {
-    // One statement, one round trip, as the caller (hot path: the first request of every session
-    // and then one in every few seconds, e.g. the bell's start and every autosave burst).
-    const [row] = await asUserOneStatement(claims,
-      `select app_private.session_is_active(${literal(claims.sub)}::uuid, ${literal(String(claims.session_id))}::uuid) as active`);
-    const active = row?.active === true;
-    entry = { active, until: now + SESSION_CHECK_TTL_MS };
-    sessionCache.delete(key);
-    // Insertion order is age order: drop the oldest entry when full.
-    if (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.delete(sessionCache.keys().next().value!);
-    sessionCache.set(key, entry);
-  }
-  if (!entry.active) {
-    throw unauthorized('Your session has ended: you signed out, or the account was disabled or removed. Sign in again.');
-  }
+const sessionKey = (claims: Claims) => `${claims.sub}|${String(claims.session_id)}`;
+const sessionEnded = () => unauthorized('Your session has ended: you signed out, or the account was disabled or removed. Sign in again.');
+
+function rememberSession(claims: Claims, active: boolean): void {
+  const key = sessionKey(claims);
+  sessionCache.delete(key);
+  // Insertion order is age order: drop the oldest entry when full.
+  if (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.delete(sessionCache.keys().next().value!);
+  sessionCache.set(key, { active, until: Date.now() + SESSION_CHECK_TTL_MS });
 }
 
-export async function requireUser(req: Request): Promise<Claims> {
+/** This instance's answer about the token's session while it is fresh, else null. */
+function knownSession(claims: Claims): boolean | null {
+  const entry = sessionCache.get(sessionKey(claims));
+  return entry && entry.until > Date.now() ? entry.active : null;
+}
+
+async function requireActiveSession(claims: Claims): Promise<void> {
+  let active = knownSession(claims);
+  if (active === null) {
+    // One statement, one round trip, as the caller (the first request of every session and then one
+    // in every few seconds, for functions that do not piggyback the check: see requireUser).
+    const [row] = await asUserOneStatement(claims,
+      `select app_private.session_is_active(${literal(claims.sub)}::uuid, ${literal(String(claims.session_id))}::uuid) as active`);
+    active = row?.active === true;
+    rememberSession(claims, active);
+  }
+  if (!active) throw sessionEnded();
+}
+
+/**
+ * The caller's verified claims, with their session checked. `sessionCheck: 'with-first-statement'`
+ * (hot paths: the start at the bell, autosave) lets the check ride on the first statement the
+ * function sends as this user instead of a round trip of its own (functions/_lib/db.ts): only for a
+ * function whose every outcome that reads or writes anything starts with a statement as the user.
+ * The answer is remembered for SESSION_CHECK_TTL_MS either way.
+ */
+export async function requireUser(req: Request, opts: { sessionCheck?: 'now' | 'with-first-statement' } = {}): Promise<Claims> {
   const header = req.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw unauthorized('Sign in first: this request needs an Authorization: Bearer <access token> header.');
   const claims = await verifyToken(match[1]);
+  if (opts.sessionCheck === 'with-first-statement') {
+    const known = knownSession(claims);
+    if (known === false) throw sessionEnded();
+    if (known === null) {
+      checkSessionWithFirstStatement(claims, (active) => {
+        rememberSession(claims, active);
+        return active ? null : sessionEnded();
+      });
+    }
+    return claims;
+  }
   await requireActiveSession(claims);
   return claims;
 }

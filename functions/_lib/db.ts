@@ -46,6 +46,33 @@ async function withSql<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
   return fn(sharedSql());
 }
 
+// Claims whose session this instance has no fresh answer about (requireUser with
+// sessionCheck 'with-first-statement', functions/_lib/auth.ts): the first statement sent as this
+// user checks the session in the same message (app_private.assert_session_active, 28000 when it has
+// ended), so the check costs no round trip of its own. `settle` records the answer and, for an
+// ended session, gives the error to throw instead of the database's.
+type SessionSettle = (active: boolean) => Error | null;
+const pendingSessionChecks = new WeakMap<Claims, SessionSettle>();
+
+export function checkSessionWithFirstStatement(claims: Claims, settle: SessionSettle): void {
+  pendingSessionChecks.set(claims, settle);
+}
+
+function sessionChecked(claims: Claims): void {
+  const settle = pendingSessionChecks.get(claims);
+  if (!settle) return;
+  pendingSessionChecks.delete(claims);
+  settle(true);
+}
+
+/** The error to throw for `err`: the session's own when the piggybacked check failed. */
+function sessionFailure(claims: Claims, err: unknown): unknown {
+  const settle = pendingSessionChecks.get(claims);
+  if (!settle || (err as { code?: string } | null)?.code !== '28000') return err;
+  pendingSessionChecks.delete(claims);
+  return settle(false) ?? err;
+}
+
 export function asUser<T>(claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return withSql((sql) =>
     sql.begin(async (tx) => {
@@ -55,14 +82,16 @@ export function asUser<T>(claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T
       // pipeline: with prepare off, postgres.js describes it first and waits — hence the literal.)
       // If it failed, fn's statements fail too (aborted transaction) and its error is thrown below.
       const claimsSet = tx.unsafe(claimsStatement(claims)).execute();
-      claimsSet.catch(() => {});
+      claimsSet.then(() => sessionChecked(claims), () => {});
       try {
         return await fn(tx);
       } finally {
         await claimsSet;
       }
     }) as Promise<T>,
-  );
+  ).catch((err: unknown) => {
+    throw sessionFailure(claims, err);
+  });
 }
 
 /**
@@ -85,7 +114,11 @@ export function literal(value: unknown): string {
 }
 
 function claimsStatement(claims: Claims): string {
-  return `select set_config('request.jwt.claims', ${literal(JSON.stringify(claims))}, true), set_config('role', 'authenticated', true)`;
+  // Target-list items run left to right: claims and role first, then the pending session check.
+  const check = pendingSessionChecks.has(claims)
+    ? `, app_private.assert_session_active(${literal(claims.sub)}::uuid, ${literal(String(claims.session_id))}::uuid)`
+    : '';
+  return `select set_config('request.jwt.claims', ${literal(JSON.stringify(claims))}, true), set_config('role', 'authenticated', true)${check}`;
 }
 
 /**
@@ -96,7 +129,13 @@ function claimsStatement(claims: Claims): string {
  */
 export function asUserOneStatement(claims: Claims, statement: string): Promise<Record<string, unknown>[]> {
   return withSql(async (sql) => {
-    const results = (await sql.unsafe(`${claimsStatement(claims)};\n${statement}`)) as unknown as Record<string, unknown>[][];
+    let results: Record<string, unknown>[][];
+    try {
+      results = (await sql.unsafe(`${claimsStatement(claims)};\n${statement}`)) as unknown as Record<string, unknown>[][];
+    } catch (err) {
+      throw sessionFailure(claims, err);
+    }
+    sessionChecked(claims);
     return results[1] ?? [];
   });
 }

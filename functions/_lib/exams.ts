@@ -1,7 +1,8 @@
 // Exams as the API shows them: row mapping, the caller's override and attempts, the bank's
 // current versions (assembly candidates), and the summary the exam list and start page show.
 // Everything here runs inside the caller's transaction, so RLS decides what is found.
-import { literal, type Tx } from './db.ts';
+import type { Claims } from './auth.ts';
+import { asUser, asUserOneStatement, literal, type Tx } from './db.ts';
 import type { Blueprint, Candidate } from '../../src/core/assembly.ts';
 import {
   overallGrade,
@@ -230,45 +231,49 @@ export interface StartContext {
 }
 
 const ATTEMPT_DATES = ['started_at', 'deadline', 'finished_at', 'graded_at'] as const;
+const EXAM_DATES = ['window_open', 'window_close', 'created_at', 'updated_at', 'review_released_at'] as const;
+const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
 
-export async function loadStartContext(tx: Tx, examId: string): Promise<StartContext> {
-  const id = literal(examId);
-  const [r] = await tx.unsafe(`
-    select clock_timestamp() as now, e.*, e.id is not null and app_private.exam_offered_to_me(e.id) as offered,
-           e.id is not null and app_private.can_manage_org(e.owner_org_id) as manages,
-           (select to_jsonb(o) from (select extra_time_sec, extra_attempts, window_open, window_close from app.exam_overrides
-              where member_id = app_private.current_member_id() and exam_id = ${id}::uuid) o) as my_override,
-           coalesce((select jsonb_agg(to_jsonb(a) order by a.attempt_no) from (select ${ATTEMPT_COLUMNS}, true as mine from app.attempts a
-              where a.member_id = app_private.current_member_id() and a.exam_id = ${id}::uuid) a), '[]'::jsonb) as my_attempts,
-           (select coalesce(jsonb_agg(q.question_id), '[]'::jsonb) from (
-              select v.question_id from app.attempts a
-                cross join lateral jsonb_to_recordset(a.paper) as s(vid uuid)
-                join app.question_versions v on v.id = s.vid
-              where a.member_id = app_private.current_member_id()
-              union
-              select question_id from app.practice_answers where member_id = app_private.current_member_id()) q) as seen,
-           (select rev::text from app.bank_revision) as bank_rev,
-           (select to_jsonb(p) from (select seed, bank_rev::text as bank_rev, plan_key, slots from app.prepared_papers
-              where exam_id = ${id}::uuid and member_id = app_private.current_member_id()) p) as prepared
-    from (select 1) one left join app.exams e on e.id = ${id}::uuid`);
-  const row = r as Record<string, unknown>;
+/** An attempt row as app.start_context / app.start_attempt return it (JSON: dates are strings). */
+export function attemptFromJson(a: Record<string, unknown>): AttemptSummaryRow {
+  const fixed: Record<string, unknown> = { ...a };
+  for (const k of ATTEMPT_DATES) fixed[k] = date(a[k]);
+  return attemptFromRow(fixed);
+}
+
+/**
+ * One call of app.start_context (migration 20261130000100 §6), sent with the caller's claims as one
+ * message and committed on its own: the exam as RLS shows it with `offered`/`manages`, my override,
+ * attempts, seen questions, the bank revision and my prepared paper. Plans are cached per pooled
+ * session inside the function, and each access check runs once.
+ */
+export async function loadStartContext(claims: Claims, examId: string): Promise<StartContext> {
+  const [r] = await asUserOneStatement(claims, `select app.start_context(${literal(examId)}::uuid) as c`);
+  const row = r!.c as Record<string, unknown>;
+  const e = row.exam as Record<string, unknown> | null;
   const o = row.my_override as Record<string, unknown> | null;
-  const date = (v: unknown) => (v === null || v === undefined ? null : new Date(v as string));
+  let exam: Exam | null = null;
+  if (e) {
+    const fixed: Record<string, unknown> = { ...e };
+    for (const k of EXAM_DATES) if (k in e) fixed[k] = date(e[k]);
+    exam = examFromRow(fixed);
+  }
+  const p = row.prepared as Record<string, unknown> | null;
   return {
-    now: row.now as Date,
-    exam: row.id ? examFromRow(row) : null,
+    now: new Date(row.now as string),
+    exam,
     override: o ? { extraTimeSec: Number(o.extra_time_sec), extraAttempts: Number(o.extra_attempts), windowOpen: date(o.window_open), windowClose: date(o.window_close) } : null,
-    attempts: (row.my_attempts as Record<string, unknown>[]).map((a) => {
-      const fixed: Record<string, unknown> = { ...a };
-      for (const k of ATTEMPT_DATES) fixed[k] = date(a[k]);
-      return attemptFromRow(fixed);
-    }),
+    attempts: (row.my_attempts as Record<string, unknown>[]).map(attemptFromJson),
     seen: new Set(row.seen as string[]),
-    bankRev: row.bank_rev as string,
-    prepared: row.prepared
-      ? (({ seed, bank_rev, plan_key, slots }) => ({ seed: Number(seed), bankRev: String(bank_rev), planKey: String(plan_key), slots: slots as never }))(row.prepared as Record<string, unknown>)
-      : null,
+    bankRev: String(row.bank_rev),
+    prepared: p ? { seed: Number(p.seed), bankRev: String(p.bank_rev), planKey: String(p.plan_key), slots: p.slots as never } : null,
   };
+}
+
+/** The bank at revision `rev`: the instance cache, or loaded as the caller when it moved. */
+export async function bankForCaller(claims: Claims, rev: string): Promise<Bank> {
+  if (bank && bank.rev === rev) return bank;
+  return asUser(claims, (tx) => bankAt(tx, rev));
 }
 
 export function storedVersionFromRow(r: Record<string, unknown>): StoredPublicVersion {

@@ -202,7 +202,8 @@ begin
   select a.state, a.deadline, a.grace_sec, a.member_id = app_private.current_member_id(), a.slot_count
     into v_state, v_deadline, v_grace, v_mine, v_count
     from app.attempts a where a.id = p_attempt;
-  if not found or not v_mine or v_state <> 'in_progress' or p_slot < 1 or p_slot > v_count
+  -- `is not true`: a caller with no member (null) is refused here, not left to RLS (section 6).
+  if not found or v_mine is not true or v_state <> 'in_progress' or p_slot < 1 or p_slot > v_count
      or (v_deadline is not null and v_now > v_deadline + make_interval(secs => v_grace)) then
     return query select v_now, false, null::timestamptz, false, null::int, null::timestamptz;
     return;
@@ -234,3 +235,128 @@ begin
   return query select v_now, true, v_saved, false, v_seq, null::timestamptz;
 end
 $$;
+
+-- ---------------------------------------------------------------------------------------------
+-- 6. The start and the save as calls of functions with cached plans, each of RLS's checks made once
+--    (issue 7 §4, second round; docs/decisions/o1-exam-start.md "CPU per start and per save").
+--
+-- Before, a start sent a ~2 KB statement with literals (parsed and planned on every call) whose RLS
+-- and select list evaluated exam_offered_to_me and can_manage_org twice each, then an insert whose
+-- WITH CHECK evaluated exam_offered_to_me again, in an explicit transaction (BEGIN, claims, context,
+-- insert, COMMIT). A save's statements evaluated my_open_attempt_ids() four times and my_attempt_ids()
+-- and can_see_member() for RETURNING. Now each is one call of a PL/pgSQL function (plans cached for
+-- the pooled session), sent with the caller's claims as one message and committed on its own.
+--
+-- SECURITY DEFINER, narrowly: each function acts only for the caller named by the JWT claims
+-- (app_private.current_member_id()), reads and writes only that member's rows, and makes exactly the
+-- checks the policies make for the same rows, once. RLS stays enabled on every table and still
+-- governs every other statement (including a direct insert into app.attempts or app.response_events).
+
+-- Raises 28000 when the token's session has ended (signed out, banned, deleted). Functions put it in
+-- the same message as the request's first statement when their instance has no fresh answer, so the
+-- session check costs no round trip of its own; an error there aborts the whole message.
+create function app_private.assert_session_active(p_user uuid, p_session uuid) returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if not app_private.session_is_active(p_user, p_session) then
+    raise exception 'session ended' using errcode = '28000',
+      detail = 'The access token''s session was signed out, or its account was disabled or removed.';
+  end if;
+end
+$$;
+revoke all on function app_private.assert_session_active(uuid, uuid) from public;
+grant execute on function app_private.assert_session_active(uuid, uuid) to authenticated, service_role;
+
+-- Everything a start or resume decides on, for the caller: the database clock, the exam as the
+-- exams_select policy shows it (offered to me or managed by me; otherwise null) with both flags,
+-- my override, my attempts at it, the questions I have seen (earlier papers, practice), the bank
+-- revision, and my prepared paper. Same content as the statement functions/_lib/exams.ts sent before.
+create function app.start_context(p_exam uuid) returns jsonb
+language plpgsql stable security definer
+set search_path = ''
+as $$
+declare
+  v_member uuid := app_private.current_member_id();
+  v_exam jsonb;
+  v_owner uuid;
+  v_offered boolean;
+  v_manages boolean;
+begin
+  select to_jsonb(e), e.owner_org_id into v_exam, v_owner from app.exams e where e.id = p_exam;
+  if v_exam is not null then
+    v_offered := app_private.exam_offered_to_me(p_exam);
+    v_manages := app_private.can_manage_org(v_owner);
+    if v_offered or v_manages then
+      v_exam := v_exam || jsonb_build_object('offered', v_offered, 'manages', v_manages);
+    else
+      v_exam := null;
+    end if;
+  end if;
+  return jsonb_build_object(
+    'now', clock_timestamp(),
+    'exam', v_exam,
+    'my_override', (select jsonb_build_object('extra_time_sec', o.extra_time_sec, 'extra_attempts', o.extra_attempts,
+                                              'window_open', o.window_open, 'window_close', o.window_close)
+                    from app.exam_overrides o where o.member_id = v_member and o.exam_id = p_exam),
+    'my_attempts', coalesce((select jsonb_agg(jsonb_build_object(
+                      'id', a.id, 'exam_id', a.exam_id, 'member_id', a.member_id, 'attempt_no', a.attempt_no, 'state', a.state,
+                      'seed', a.seed, 'started_at', a.started_at, 'deadline', a.deadline, 'grace_sec', a.grace_sec,
+                      'finished_at', a.finished_at, 'score', a.score, 'max_score', a.max_score, 'percent', a.percent,
+                      'passed', a.passed, 'needs_grading', a.needs_grading, 'graded_at', a.graded_at,
+                      'focus_losses', a.focus_losses, 'mine', true) order by a.attempt_no)
+                    from app.attempts a where a.member_id = v_member and a.exam_id = p_exam), '[]'::jsonb),
+    'seen', (select coalesce(jsonb_agg(q.question_id), '[]'::jsonb) from (
+               select v.question_id from app.attempts a
+                 cross join lateral jsonb_to_recordset(a.paper) as s(vid uuid)
+                 join app.question_versions v on v.id = s.vid
+               where a.member_id = v_member
+               union
+               select pa.question_id from app.practice_answers pa where pa.member_id = v_member) q),
+    'bank_rev', (select r.rev::text from app.bank_revision r),
+    'prepared', (select jsonb_build_object('seed', p.seed, 'bank_rev', p.bank_rev::text, 'plan_key', p.plan_key, 'slots', p.slots)
+                 from app.prepared_papers p where p.exam_id = p_exam and p.member_id = v_member));
+end
+$$;
+
+-- A new attempt of mine, with its paper: what attempts_insert's WITH CHECK allows (member = me, exam
+-- offered to me), checked once, then one insert. The paper is validated by attempts_paper_check and
+-- one live attempt per person and exam by attempts_one_live_idx, as for any insert.
+create function app.start_attempt(p_exam uuid, p_attempt_no int, p_seed bigint, p_started_at timestamptz,
+                                  p_deadline timestamptz, p_grace_sec int, p_paper jsonb) returns jsonb
+language plpgsql security definer
+set search_path = ''
+as $$
+declare
+  v_member uuid := app_private.current_member_id();
+  v_out jsonb;
+begin
+  if v_member is null or not app_private.exam_offered_to_me(p_exam) then
+    raise exception 'new row violates row-level security policy for table "attempts"' using errcode = '42501';
+  end if;
+  insert into app.attempts as a (exam_id, member_id, attempt_no, seed, started_at, deadline, grace_sec, paper)
+  values (p_exam, v_member, p_attempt_no, p_seed, p_started_at, p_deadline, p_grace_sec, p_paper)
+  returning jsonb_build_object(
+    'id', a.id, 'exam_id', a.exam_id, 'member_id', a.member_id, 'attempt_no', a.attempt_no, 'state', a.state,
+    'seed', a.seed, 'started_at', a.started_at, 'deadline', a.deadline, 'grace_sec', a.grace_sec,
+    'finished_at', a.finished_at, 'score', a.score, 'max_score', a.max_score, 'percent', a.percent,
+    'passed', a.passed, 'needs_grading', a.needs_grading, 'graded_at', a.graded_at,
+    'focus_losses', a.focus_losses, 'mine', true)
+  into v_out;
+  return v_out;
+end
+$$;
+
+revoke all on function app.start_context(uuid) from public;
+revoke all on function app.start_attempt(uuid, int, bigint, timestamptz, timestamptz, int, jsonb) from public;
+grant execute on function app.start_context(uuid) to authenticated;
+grant execute on function app.start_attempt(uuid, int, bigint, timestamptz, timestamptz, int, jsonb) to authenticated;
+
+-- The save, same contract as section 5, SECURITY DEFINER: its first statement already required what
+-- the write policies require (my attempt, in progress, within deadline + grace on the database clock)
+-- plus a slot on the paper; it now writes without re-evaluating those policies at every insert,
+-- upsert and RETURNING (4× my_open_attempt_ids, 2× my_attempt_ids, can_see_member per save).
+alter function app.save_response(uuid, int, int, jsonb, boolean) security definer;
+revoke all on function app.save_response(uuid, int, int, jsonb, boolean) from public;
+grant execute on function app.save_response(uuid, int, int, jsonb, boolean) to authenticated, service_role;
