@@ -2,7 +2,13 @@
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import solid from '@astrojs/solid-js';
+import { loadEnv } from 'vite';
 import { astroCsp } from './src/components/csp.ts';
+
+// The config is evaluated before Astro loads .env files into import.meta.env; read PUBLIC_* the way
+// Vite will (process environment first, then .env, .env.production …), so the CSP's connect-src and
+// the page's PUBLIC_SUPABASE_URL always agree.
+const publicEnv = loadEnv(process.env.NODE_ENV === 'development' ? 'development' : 'production', process.cwd(), 'PUBLIC_');
 
 export default defineConfig({
   output: 'static',
@@ -18,7 +24,5 @@ export default defineConfig({
   prefetch: false,
   devToolbar: { enabled: false },
   // Content-Security-Policy <meta> on every page (hashes of all scripts); see src/components/csp.ts.
-  // PUBLIC_SUPABASE_URL comes from the build environment (as for src/client/supabase.ts and the
-  // rebuild check in src/server/site-build.ts).
-  security: { csp: astroCsp({ PUBLIC_SUPABASE_URL: process.env.PUBLIC_SUPABASE_URL }) },
+  security: { csp: astroCsp({ PUBLIC_SUPABASE_URL: process.env.PUBLIC_SUPABASE_URL ?? publicEnv.PUBLIC_SUPABASE_URL }) },
 });

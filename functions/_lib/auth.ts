@@ -31,7 +31,30 @@ function keySet() {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 
+// Tokens this instance has verified, for a short while: a taker's autosaves send the same token every
+// few seconds, and an ES256 verification (jose + WebCrypto, with claims parsing) costs more Node CPU
+// than the rest of a save. An entry matches only the exact token string whose signature and claims
+// were checked; it is used only before the token's own expiry, and for at most VERIFIED_TTL_MS, so a
+// key removed from the JWKS stops being honoured within that time. Sessions are checked separately.
+const VERIFIED_TTL_MS = 60_000;
+const VERIFIED_MAX = 10_000;
+const verified = new Map<string, { claims: Claims; until: number }>();
+
 export async function verifyToken(token: string): Promise<Claims> {
+  const now = Date.now();
+  const hit = verified.get(token);
+  // A copy per request: per-request state is keyed by the claims object (db.ts's session check).
+  if (hit && hit.until > now) return { ...hit.claims };
+  if (hit) verified.delete(token);
+  const claims = await verifyTokenSignature(token);
+  // exp is required (checked above), in seconds.
+  const until = Math.min(now + VERIFIED_TTL_MS, Number(claims.exp) * 1000);
+  if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+  verified.set(token, { claims: { ...claims }, until });
+  return claims;
+}
+
+async function verifyTokenSignature(token: string): Promise<Claims> {
   try {
     const { payload } = await jwtVerify(token, keySet(), {
       issuer: `${authBase()}/auth/v1`,

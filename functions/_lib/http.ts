@@ -1,7 +1,7 @@
 // HTTP helpers shared by all functions: JSON responses, RFC 9457 problem details, and a wrapper
 // that turns any thrown error into a problem response without leaking stack traces.
 import { ZodError, type ZodType } from 'zod';
-import { findControlChar } from '../../src/core/text.ts';
+import { controlCharMessage, findControlChar } from '../../src/core/text.ts';
 
 export class HttpProblem extends Error {
   readonly status: number;
@@ -122,7 +122,14 @@ export function handle(methods: Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
     const fn = methods[req.method as keyof typeof methods];
     try {
       if (!fn) throw methodNotAllowed(Object.keys(methods));
-      return await fn(req, { params: context.params ?? {} });
+      const params = context.params ?? {};
+      // Path params arrive decoded (Netlify and the local server both decode them), so `%00` in a
+      // URL is a NUL here: the same rule as bodies and queries, before any SQL sees it.
+      for (const [name, value] of Object.entries(params)) {
+        const message = value === undefined ? null : controlCharMessage(value, { singleLine: true });
+        if (message) throw badRequest(`The address has an invalid ${name}: ${message}`, { errors: { [name]: message } });
+      }
+      return await fn(req, { params });
     } catch (err) {
       if (err instanceof HttpProblem) return problemResponse(err, instance);
       const mapped = mapDatabaseError(err);
@@ -139,7 +146,8 @@ function mapDatabaseError(err: unknown): HttpProblem | null {
   if (code === '42501') return forbidden('You are not allowed to do this.');
   if (code === '23505') return conflict('This already exists.');
   if (code === '23503') return badRequest('This refers to something that does not exist.');
-  if (code === '23514' || code === '22P02' || code === '22001') return badRequest('A value is not allowed here.');
+  // 22021: a byte sequence PostgreSQL refuses (NUL) — the validation above should have caught it.
+  if (code === '23514' || code === '22P02' || code === '22001' || code === '22021') return badRequest('A value is not allowed here.');
   if (code === 'P0001') return badRequest((err as Error).message);
   return null;
 }

@@ -95,6 +95,11 @@ function problem(status: number, title: string, detail: string, instance?: strin
   return new Response(JSON.stringify({ type: `https://xiaobao.academy/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, title, status, detail, instance }), { status, headers: problemHeaders });
 }
 
+/** The answer to anyone but the scheduler calling a scheduled function over HTTP. */
+export function scheduledFunctionRefusal(name: string, schedule: string, instance: string): Response {
+  return problem(403, 'Forbidden', `${name} is a scheduled function: it runs on its schedule (${schedule}) and cannot be called over HTTP.`, instance);
+}
+
 /** Lower ranks win: literal paths, then patterns by how many literal characters they fix, then catch-alls. */
 function routeRank(route: Route): number {
   if (route.literal !== undefined) return 0;
@@ -219,23 +224,31 @@ export async function loadFunctions(options: FunctionsHostOptions): Promise<Func
     }
   }
 
-  async function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxBody) {
+  /**
+   * Reads the body up to the limit. Over it, the rest is discarded (not read into memory) instead of
+   * breaking off the stream, so the client still receives the 413 rather than a connection reset.
+   */
+  function readBody(req: http.IncomingMessage): Promise<Buffer | 'too-large'> {
+    if (Number(req.headers['content-length'] ?? 0) > maxBody) {
       req.resume();
-      return 'too-large';
+      return Promise.resolve('too-large');
     }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of req) {
-      size += (chunk as Buffer).length;
-      if (size > maxBody) {
+    return new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const onData = (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= maxBody) return void chunks.push(chunk);
+        req.off('data', onData);
+        req.off('end', onEnd);
         req.resume();
-        return 'too-large';
-      }
-      chunks.push(chunk as Buffer);
-    }
-    return Buffer.concat(chunks);
+        resolve('too-large');
+      };
+      const onEnd = () => resolve(Buffer.concat(chunks));
+      req.on('data', onData);
+      req.once('end', onEnd);
+      req.once('error', reject);
+    });
   }
 
   async function serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<boolean> {
@@ -253,7 +266,7 @@ export async function loadFunctions(options: FunctionsHostOptions): Promise<Func
       } else if (fn.schedule) {
         // Only the scheduler runs scheduled functions (Netlify refuses direct calls in production;
         // locally the server's own timer calls them in-process, never over HTTP).
-        answer = problem(403, 'Forbidden', `${fn.name} is a scheduled function: it runs on its schedule (${fn.schedule}) and cannot be called over HTTP.`, url.pathname);
+        answer = scheduledFunctionRefusal(fn.name, fn.schedule, url.pathname);
       } else {
         found = { fn, params: {}, route: { pattern: url.pathname, literal: url.pathname, methods: [] } };
         answer = new Response(null);
@@ -266,6 +279,7 @@ export async function loadFunctions(options: FunctionsHostOptions): Promise<Func
 
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);
     if (body === 'too-large') {
+      res.setHeader('connection', 'close');
       await writeResponse(res, problem(413, 'Content Too Large', `The request body is larger than ${Math.round(maxBody / 1024 / 1024)} MB. Send a smaller file or split it.`, url.pathname), method);
       return true;
     }

@@ -16,6 +16,13 @@ import { comparePassword } from './password-check.ts';
 import { createSignInLimiter } from './sign-in-limits.ts';
 
 const ACCESS_TOKEN_SECONDS = 3600;
+/**
+ * Seconds after a refresh token was rotated during which that token (only the immediate parent of
+ * the session's active token) may come back and is answered with the active token instead of
+ * ending the session: two tabs refreshing at once, or a response lost on the way. Supabase Auth's
+ * GOTRUE_SECURITY_REFRESH_TOKEN_REUSE_INTERVAL, 10 s by default.
+ */
+export const REFRESH_TOKEN_REUSE_INTERVAL_SECONDS = 10;
 // A valid bcrypt hash of a random string, compared against when the email is unknown.
 const UNKNOWN_USER_HASH = bcrypt.hashSync(randomBytes(16).toString('hex'), 10);
 
@@ -119,9 +126,14 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
       .sign(privateKey);
   }
 
-  async function session(sql: Sql, user: Record<string, unknown>, sessionId: string, parent: string | null) {
+  async function session(sql: Sql, user: Record<string, unknown>, sessionId: string) {
     const refresh = randomBytes(24).toString('base64url');
-    await sql`insert into auth.refresh_tokens (token, user_id, session_id, parent) values (${refresh}, ${user.id as string}, ${sessionId}, ${parent})`;
+    await sql`insert into auth.refresh_tokens (token, user_id, session_id, parent) values (${refresh}, ${user.id as string}, ${sessionId}, null)`;
+    return sessionResponse(user, sessionId, refresh);
+  }
+
+  /** GoTrue's session answer: a new access token with the given (already stored) refresh token. */
+  async function sessionResponse(user: Record<string, unknown>, sessionId: string, refresh: string) {
     const token = await accessToken(user, sessionId);
     const now = Math.floor(Date.now() / 1000);
     return {
@@ -194,11 +206,15 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
         const ip = req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() ?? 'local';
         const admission = await limiter.admit(email, ip);
         if (!admission.ok) {
+          const retry = { 'retry-after': String(admission.retryAfterSeconds) };
+          if (admission.scope === 'address-queue') {
+            return authError(429, 'over_request_rate_limit',
+              `Sign-ins from your network address are being slowed down after many failed attempts, and too many are waiting. Try again in ${admission.retryAfterSeconds} seconds.`, retry);
+          }
           const minutes = Math.ceil(admission.retryAfterSeconds / 60);
-          const who = admission.scope === 'pair' ? 'this account from your address' : 'your network address';
+          const who = admission.scope === 'pair' ? 'this account from your address' : 'this account from your network address, which is over its limit';
           return authError(429, 'over_request_rate_limit',
-            `Too many failed sign-in attempts for ${who}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an administrator to reset your password.`,
-            { 'retry-after': String(admission.retryAfterSeconds) });
+            `Too many failed sign-in attempts for ${who}. Try again in ${minutes} minute${minutes === 1 ? '' : 's'}, or ask an administrator to reset your password.`, retry);
         }
         let outcome: 'success' | 'failure' = 'failure';
         try {
@@ -217,7 +233,7 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
           return await withDb(async (sql) => {
             const [s] = await sql`insert into auth.sessions (user_id) values (${user.id as string}) returning id`;
             await sql`update auth.users set last_sign_in_at = now() where id = ${user.id as string}`;
-            return ok(await session(sql, user, s!.id as string, null));
+            return ok(await session(sql, user, s!.id as string));
           });
         } finally {
           // Also on a database error: the attempt did not prove the password, and counting it keeps
@@ -230,30 +246,56 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
         const token = typeof body.refresh_token === 'string' ? body.refresh_token : '';
         if (!token) return authError(400, 'validation_failed', 'refresh_token is required.');
         return withDb(async (sql) => {
-          // Rotate: the used token is revoked in the same statement that checks it, so a token
-          // can be exchanged once.
+          // Rotate: the used token is revoked and its child stored in one statement, so a token is
+          // exchanged once, and a second request for the same token (waiting on the row lock)
+          // finds the child already there — which the reuse interval below relies on.
+          const child = randomBytes(24).toString('base64url');
           const [row] = await sql`
-            update auth.refresh_tokens set revoked = true, updated_at = now()
-            where token = ${token} and not revoked
-            returning user_id, session_id`;
-          if (!row) {
-            // A token that was already rotated is coming back: either the user's own token leaked
-            // or a thief is using it. As Supabase Auth does, end the whole session so neither
-            // party keeps it (its access tokens are refused by the session check too).
-            const [reused] = await sql`select session_id from auth.refresh_tokens where token = ${token} and revoked`;
-            if (reused?.session_id) {
-              await sql`delete from auth.sessions where id = ${reused.session_id as string}`;
+            with used as (
+              update auth.refresh_tokens set revoked = true, updated_at = now()
+              where token = ${token} and not revoked
+              returning user_id, session_id),
+            added as (
+              insert into auth.refresh_tokens (token, user_id, session_id, parent)
+              select ${child}, user_id, session_id, ${token} from used
+              returning token)
+            select used.user_id, used.session_id, (select token from added) as refresh from used`;
+          let sessionId: string;
+          let userId: string;
+          let refresh: string;
+          if (row) {
+            userId = row.user_id as string;
+            sessionId = row.session_id as string;
+            refresh = row.refresh as string;
+          } else {
+            const [used] = await sql`
+              select user_id, session_id, updated_at > now() - make_interval(secs => ${REFRESH_TOKEN_REUSE_INTERVAL_SECONDS}) as recent
+              from auth.refresh_tokens where token = ${token} and revoked`;
+            if (!used?.session_id) return authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+            const [active] = await sql`
+              select token, parent from auth.refresh_tokens
+              where session_id = ${used.session_id as string} and not revoked order by id desc limit 1`;
+            if (!active || active.parent !== token || used.recent !== true) {
+              // An older token, or the parent long after it was rotated: either the user's own
+              // token leaked or a thief is using it. As Supabase Auth does, end the whole session
+              // so neither party keeps it (its access tokens are refused by the session check too).
+              await sql`delete from auth.sessions where id = ${used.session_id as string}`;
               return authError(400, 'refresh_token_already_used', 'Invalid Refresh Token: Already Used. The session was ended for safety; sign in again.');
             }
-            return authError(400, 'refresh_token_not_found', 'Invalid Refresh Token: Refresh Token Not Found');
+            // The token just rotated is back within the reuse interval (another tab refreshed at
+            // the same moment, or the answer was lost): answer with the session's active token
+            // rather than a new one, so the session keeps a single line of tokens.
+            userId = used.user_id as string;
+            sessionId = used.session_id as string;
+            refresh = active.token as string;
           }
-          const [user] = await sql`select * from auth.users where id = ${row.user_id as string}`;
+          const [user] = await sql`select * from auth.users where id = ${userId}`;
           if (!user) return authError(400, 'user_not_found', 'User not found');
           if (user.banned_until && new Date(user.banned_until as string) > new Date()) {
-            await sql`update auth.refresh_tokens set revoked = true where user_id = ${row.user_id as string}`;
+            await sql`update auth.refresh_tokens set revoked = true where user_id = ${user.id as string}`;
             return authError(400, 'user_banned', 'This account is disabled.');
           }
-          return ok(await session(sql, user, row.session_id as string, token));
+          return ok(await sessionResponse(user, sessionId, refresh));
         });
       }
       return authError(400, 'unsupported_grant_type', 'Only the password and refresh_token grants are supported here.');
@@ -274,14 +316,23 @@ export async function createLocalAuth(options: { sql: () => Promise<Sql> | Sql; 
     if (route === '/auth/v1/logout' && req.method === 'POST') {
       const who = await bearerUser(req);
       if (!who) return authError(401, 'bad_jwt', 'invalid JWT: unable to parse or verify signature');
-      const scope = url.searchParams.get('scope') ?? 'global';
+      // As GoTrue: global (the default, also supabase-js signOut()'s) ends every session of the
+      // user, local only this one, others every one but this; anything else is refused.
+      const scope = url.searchParams.get('scope') || 'global';
+      if (scope !== 'global' && scope !== 'local' && scope !== 'others') {
+        return authError(400, 'validation_failed', `Unsupported logout scope "${scope}": use global, local or others.`);
+      }
       await withDb(async (sql) => {
+        // Deleting a session deletes its refresh tokens (foreign key cascade).
         if (scope === 'global') {
           await sql`update auth.refresh_tokens set revoked = true where user_id = ${who.sub}`;
           await sql`delete from auth.sessions where user_id = ${who.sub}`;
-        } else if (who.session_id) {
+        } else if (scope === 'local') {
           await sql`update auth.refresh_tokens set revoked = true where session_id = ${who.session_id}`;
           await sql`delete from auth.sessions where id = ${who.session_id}`;
+        } else {
+          await sql`update auth.refresh_tokens set revoked = true where user_id = ${who.sub} and session_id is distinct from ${who.session_id}`;
+          await sql`delete from auth.sessions where user_id = ${who.sub} and id <> ${who.session_id}`;
         }
       });
       return new Response(null, { status: 204 });

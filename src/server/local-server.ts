@@ -8,9 +8,11 @@
 //                functions, database, geolocation and blobs features off;
 // and, unless DATABASE_URL is set, an embedded PGlite database served on loopback.
 import http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { mkdirSync, watch, writeFileSync, type FSWatcher } from 'node:fs';
 import { NetlifyDev } from '@netlify/dev';
+import { listFunctions } from '@netlify/zip-it-and-ship-it';
 import { RedirectsHandler } from '@netlify/redirects';
 import { StaticHandler } from '@netlify/static';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.ts';
@@ -21,7 +23,7 @@ import { createLocalAuth } from './local-auth.ts';
 import { serveLocalAuth } from './local-auth-http.ts';
 import { buildSiteIfNeeded } from './site-build.ts';
 import { runStartupTasks } from './tasks.ts';
-import { loadFunctions, writeResponse, type FunctionsHost } from './functions-host.ts';
+import { loadFunctions, scheduledFunctionRefusal, writeResponse, type FunctionsHost } from './functions-host.ts';
 
 export type FunctionsMode = 'warm' | 'netlify';
 
@@ -166,6 +168,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
 
     let netlify: NetlifyDev | null = null;
+    // In the emulation mode the scheduled functions are reached over HTTP, so only a caller that
+    // knows this process's secret (our own timer) may run them — as Netlify's scheduler alone may.
+    const schedulerSecret = randomBytes(24).toString('hex');
+    let scheduled = new Map<string, string>();
     if (mode === 'netlify' || options.staticFiles !== false) {
       netlify = new NetlifyDev({
         projectRoot: root,
@@ -186,7 +192,9 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       stops.push(() => netlify!.stop());
       if (mode === 'netlify') {
         log("functions: Netlify's full local emulation (each call is bundled and run in a fresh worker: slow, rebuilds on edit)");
-        if (options.schedules !== false) stops.push(startHttpSchedules(baseUrl, log));
+        const listed = await listFunctions([options.functionsDir ?? path.join(root, 'functions')], { parseISC: true, featureFlags: { zisi_functions_api_v2: true } });
+        scheduled = new Map(listed.filter((f) => f.schedule).map((f) => [f.name, f.schedule!]));
+        if (options.schedules !== false) stops.push(startHttpSchedules(baseUrl, [...scheduled.keys()], schedulerSecret, log));
       }
     }
 
@@ -211,6 +219,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       try {
         if (auth && req.url?.startsWith('/auth/v1/')) return await serveLocalAuth(auth, baseUrl, req, res);
         if (functionsHost && (await functionsHost.serve(req, res))) return;
+        const byDefaultPath = /^\/\.netlify\/(?:functions|builders)\/([^/?]+)/.exec(req.url ?? '');
+        const schedule = byDefaultPath ? scheduled.get(byDefaultPath[1]!) : undefined;
+        if (schedule && req.headers['x-xiaobao-scheduler'] !== schedulerSecret) {
+          return await writeResponse(res, scheduledFunctionRefusal(byDefaultPath![1]!, schedule, new URL(req.url ?? '/', baseUrl).pathname), req.method);
+        }
         const result = await netlify?.handleAndIntrospectNodeRequest(req);
         if (result) {
           const response = result.type === 'redirect' && result.response.status === 200 ? await withRuleStatus(req, result.response) : result.response;
@@ -234,12 +247,17 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   }
 }
 
-/** Netlify emulation mode: its functions run per call, so the scheduled ones are called over HTTP. */
-function startHttpSchedules(baseUrl: string, log: (s: string) => void): () => Promise<void> {
+/**
+ * Netlify emulation mode: its functions run per call, so the scheduled ones are called over HTTP,
+ * every minute (our schedules are per minute; the warm mode follows each cron expression).
+ */
+function startHttpSchedules(baseUrl: string, names: string[], secret: string, log: (s: string) => void): () => Promise<void> {
   const timer = setInterval(() => {
-    fetch(`${baseUrl}/.netlify/functions/finalise-overdue`, { method: 'POST' })
-      .then((r) => { if (!r.ok) log(`scheduled function finalise-overdue answered ${r.status}`); })
-      .catch((err) => log(`scheduled function finalise-overdue failed: ${(err as Error).message}`));
+    for (const name of names) {
+      fetch(`${baseUrl}/.netlify/functions/${name}`, { method: 'POST', headers: { 'x-xiaobao-scheduler': secret } })
+        .then((r) => { if (!r.ok) log(`scheduled function ${name} answered ${r.status}`); })
+        .catch((err) => log(`scheduled function ${name} failed: ${(err as Error).message}`));
+    }
   }, 60_000);
   return async () => clearInterval(timer);
 }

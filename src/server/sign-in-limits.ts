@@ -1,9 +1,12 @@
 // Sign-in limits for local auth (design and reasons: docs/decisions/sign-in-limits.md).
 //
 //   account+address  5 failures / 15 min  → that pair is refused (429)
-//   address         50 failures / 15 min  → the address is refused (429)
+//   address         50 failures / 15 min  → accounts with a failure of their own from that address
+//                   are refused (429); any other account is checked in the address's slow lane:
+//                   one check at a time, starts ≥ 2 s apart (≤ 30 waiting, beyond that 429)
 //   account         after 5 failures / 15 min (any address), its password checks are spaced
-//                   1 s, 2 s, 4 s, 8 s, then 8 s apart: slowed down, never refused
+//                   1 s, 2 s, 4 s, 8 s, then 8 s apart, but no check waits more than 8 s from
+//                   its arrival: slowed down, never refused
 //
 // Only completed wrong-password checks count; a successful sign-in never does, and it clears the
 // failures of its own pair. Concurrency: a check is admitted only while completed failures plus
@@ -19,6 +22,10 @@ export interface SignInLimits {
   accountSlowAfter: number;
   accountBaseDelayMs: number;
   accountMaxDelayMs: number;
+  /** While the address is over its limit: the spacing between starts of its slow-lane checks. */
+  addressSlowSpacingMs: number;
+  /** At most this many checks wait in one address's slow lane; more are refused (429). */
+  addressSlowQueue: number;
 }
 
 export const SIGN_IN_LIMITS: Readonly<SignInLimits> = {
@@ -28,13 +35,26 @@ export const SIGN_IN_LIMITS: Readonly<SignInLimits> = {
   /** Failures of an account (all addresses, in flight included) before its checks are spaced. */
   accountSlowAfter: 5,
   accountBaseDelayMs: 1000,
+  /** Also the most a check waits for account pacing, measured from its arrival. */
   accountMaxDelayMs: 8000,
+  // 2 s ≈ Supabase Auth's own default budget for this endpoint (150 per 5 min per address), so an
+  // address over its limit guesses no faster than any address may sign in on Supabase; 30 waiting
+  // means a colleague waits at most about a minute.
+  addressSlowSpacingMs: 2000,
+  addressSlowQueue: 30,
 };
 
 interface Counter {
   failures: number[]; // completion times of wrong-password checks, oldest first
   inFlight: number;
   waiters: Set<() => void>;
+}
+
+/** Serialises an over-limit address's checks: each holder waits for the one before it. */
+interface SlowLane {
+  tail: Promise<void>;
+  holders: number; // waiting or being checked
+  lastStart: number;
 }
 
 interface AccountPacing {
@@ -45,7 +65,7 @@ interface AccountPacing {
 
 export type Admission =
   | { ok: true; finish(outcome: 'success' | 'failure'): void }
-  | { ok: false; retryAfterSeconds: number; scope: 'pair' | 'address' };
+  | { ok: false; retryAfterSeconds: number; scope: 'pair' | 'address' | 'address-queue' };
 
 export interface SignInLimiter {
   /** Waits until the attempt may check a password, or says why it may not. */
@@ -55,6 +75,8 @@ export interface SignInLimiter {
 export function createSignInLimiter(limits: Readonly<SignInLimits> = SIGN_IN_LIMITS, now: () => number = Date.now): SignInLimiter {
   const counters = new Map<string, Counter>();
   const accounts = new Map<string, AccountPacing>();
+  const lanes = new Map<string, SlowLane>();
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
   function prune(list: number[]): void {
     const cutoff = now() - limits.windowMs;
@@ -93,6 +115,8 @@ export function createSignInLimiter(limits: Readonly<SignInLimits> = SIGN_IN_LIM
     lastSweep = now();
     for (const [key, c] of counters) { prune(c.failures); if (!c.failures.length) forget(key); }
     for (const [key, a] of accounts) { prune(a.failures); forgetAccount(key); }
+    // A lane is kept while it spaces anything: dropping it earlier would let the next check skip the spacing.
+    for (const [key, l] of lanes) if (!l.holders && now() - l.lastStart > limits.addressSlowSpacingMs) lanes.delete(key);
   }
 
   /** Seconds until the completed failures drop below `limit` again. */
@@ -106,37 +130,89 @@ export function createSignInLimiter(limits: Readonly<SignInLimits> = SIGN_IN_LIM
     return Math.min(limits.accountBaseDelayMs * 2 ** (failures - limits.accountSlowAfter), limits.accountMaxDelayMs);
   }
 
+  function lane(address: string): SlowLane {
+    let l = lanes.get(address);
+    if (!l) lanes.set(address, (l = { tail: Promise.resolve(), holders: 0, lastStart: -Infinity }));
+    return l;
+  }
+
+  function refusal(c: Counter, limit: number, scope: 'pair' | 'address'): Admission {
+    return { ok: false, retryAfterSeconds: retryAfter(c, limit), scope };
+  }
+
   async function admit(accountKey: string, address: string): Promise<Admission> {
     sweep();
-    const keys: [string, number, 'pair' | 'address'][] = [
-      [`pair:${accountKey}|${address}`, limits.perPair, 'pair'],
-      [`addr:${address}`, limits.perAddress, 'address'],
-    ];
+    const pairKey = `pair:${accountKey}|${address}`;
+    const addrKey = `addr:${address}`;
+    const keys = [pairKey, addrKey];
+    const forgetBoth = () => keys.forEach(forget);
+    // Set when the check runs in the address's slow lane; released when the check ends.
+    let releaseLane: (() => void) | null = null;
+
     // Admission: refuse on completed failures; wait while checks in flight might still fail.
     for (;;) {
-      const cs = keys.map(([key, limit, scope]) => ({ key, limit, scope, c: counter(key) }));
-      const full = cs.find(({ c, limit }) => c.failures.length >= limit);
-      if (full) {
-        for (const { key } of cs) forget(key);
-        return { ok: false, retryAfterSeconds: retryAfter(full.c, full.limit), scope: full.scope };
-      }
-      const busy = cs.find(({ c, limit }) => c.failures.length + c.inFlight >= limit);
-      if (!busy) {
-        for (const { c } of cs) c.inFlight++;
+      const pair = counter(pairKey);
+      const addr = counter(addrKey);
+      if (pair.failures.length >= limits.perPair) { forgetBoth(); return refusal(pair, limits.perPair, 'pair'); }
+      if (addr.failures.length >= limits.perAddress) {
+        // The address is over its limit. An account with failures of its own from here is refused;
+        // any other account (perhaps a colleague behind the same gateway with the right password)
+        // is checked in the address's slow lane: one check at a time, starts spaced.
+        if (pair.failures.length || pair.inFlight) { forgetBoth(); return refusal(addr, limits.perAddress, 'address'); }
+        const l = lane(address);
+        const waiting = l.holders;
+        if (waiting >= limits.addressSlowQueue) {
+          forgetBoth();
+          return { ok: false, scope: 'address-queue', retryAfterSeconds: Math.max(1, Math.ceil((waiting * limits.addressSlowSpacingMs) / 1000)) };
+        }
+        l.holders++;
+        const previous = l.tail;
+        let release!: () => void;
+        l.tail = new Promise<void>((r) => { release = r; });
+        let released = false;
+        releaseLane = () => {
+          if (released) return;
+          released = true;
+          l.holders--;
+          release();
+        };
+        await previous;
+        const wait = l.lastStart + limits.addressSlowSpacingMs - now();
+        if (wait > 0) await sleep(wait);
+        // Checked again at the head of the lane: parallel guesses at one account queued together
+        // must not all be checked — once one of them has failed, the rest are refused.
+        const pairNow = counter(pairKey);
+        if (pairNow.failures.length || pairNow.inFlight) {
+          // Leave the lane and decide again: refused while the address is over its limit.
+          releaseLane();
+          releaseLane = null;
+          continue;
+        }
+        l.lastStart = now();
+        pairNow.inFlight++;
+        counter(addrKey).inFlight++;
         break;
       }
-      await new Promise<void>((resolve) => busy.c.waiters.add(resolve));
+      const busy = [pair, addr].find((c, i) => c.failures.length + c.inFlight >= (i === 0 ? limits.perPair : limits.perAddress));
+      if (!busy) {
+        pair.inFlight++;
+        addr.inFlight++;
+        break;
+      }
+      await new Promise<void>((resolve) => busy.waiters.add(resolve));
     }
 
     // Pacing per account: checks in flight count as possible failures, so parallel guesses from
-    // many addresses are spaced too; each check starts no earlier than the delay after the last one.
+    // many addresses are spaced too; each check starts no earlier than the delay after the last
+    // one, but never waits more than accountMaxDelayMs from now — otherwise N guesses queued from
+    // N addresses would hold the owner's right password back for about N × 8 s.
     const a = account(accountKey);
     const delay = accountDelay(a.failures.length + a.inFlight);
     a.inFlight++;
-    const start = Math.max(now(), a.lastStart + delay);
-    a.lastStart = start;
+    const start = Math.min(Math.max(now(), a.lastStart + delay), now() + limits.accountMaxDelayMs);
+    a.lastStart = Math.max(a.lastStart, start);
     const wait = start - now();
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (wait > 0) await sleep(wait);
 
     let finished = false;
     return {
@@ -148,7 +224,7 @@ export function createSignInLimiter(limits: Readonly<SignInLimits> = SIGN_IN_LIM
         a.inFlight--;
         if (outcome === 'failure') a.failures.push(t);
         forgetAccount(accountKey);
-        keys.forEach(([key], i) => {
+        keys.forEach((key, i) => {
           const c = counters.get(key)!;
           c.inFlight--;
           if (outcome === 'failure') c.failures.push(t);
@@ -160,6 +236,7 @@ export function createSignInLimiter(limits: Readonly<SignInLimits> = SIGN_IN_LIM
           waiters.forEach((wake) => wake());
           forget(key);
         });
+        releaseLane?.();
       },
     };
   }

@@ -5,7 +5,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 
-const inputs = ['src', 'content', 'public', 'astro.config.mjs', 'package-lock.json'];
+const inputs = ['src', 'content', 'public', 'astro.config.mjs', 'package-lock.json', '.env', '.env.production'];
 
 function hashTree(root: string, rel: string, h: ReturnType<typeof createHash>) {
   const full = path.join(root, rel);

@@ -70,6 +70,18 @@ describe('routing from Netlify function metadata', () => {
     expect(big.status).toBe(413);
     expect(big.type).toContain('application/problem+json');
     expect(big.body.detail).toMatch(/larger than/);
+    // Without a Content-Length (chunked), the limit is found while reading: still a 413, not a reset.
+    const chunks = new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < 8; i++) controller.enqueue(new TextEncoder().encode('y'.repeat(512)));
+        controller.close();
+      },
+    });
+    const chunked = await get('/api/fixture/items/x', { method: 'POST', body: chunks, headers: { 'content-type': 'text/plain' }, duplex: 'half' } as RequestInit);
+    expect(chunked.status).toBe(413);
+    expect(chunked.type).toContain('application/problem+json');
+    // And the server is fine afterwards.
+    expect((await get('/api/fixture/items/after-413')).status).toBe(200);
   });
 
   it('leaves paths no function owns to the rest of the server', async () => {

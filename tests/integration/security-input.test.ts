@@ -12,6 +12,8 @@ import attemptResponses from '../../functions/attempt-responses.ts';
 import attempts from '../../functions/attempts.ts';
 import manageResults from '../../functions/manage-results.ts';
 import apiNotFound from '../../functions/api-not-found.ts';
+import practiceWrongBook from '../../functions/practice-wrong-book.ts';
+import examOverrides from '../../functions/exam-overrides.ts';
 import { EVENT_LIMITS } from '../../src/core/attempt-events.ts';
 
 let h: Harness;
@@ -122,6 +124,20 @@ describe('control characters are a 400 with a field error, never a 500 (finding 
     const r = await h.call(manageResults, { path: '/api/manage/results?orgUnit=HQ%00', token: await h.tokenFor('T2001') });
     expect(r.status).toBe(400);
     expect(r.body.errors.orgUnit).toMatch(/U\+0000/);
+  });
+
+  it('in path parameters (decoded by the platform before the function sees them)', async () => {
+    const wrong = await h.call(practiceWrongBook, {
+      method: 'DELETE', path: '/api/practice/wrong-book/%00', token: await h.tokenFor('E1001'), params: { questionId: NUL },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors.questionId).toMatch(/U\+0000/);
+    const exam = await createExam(h);
+    const override = await h.call(examOverrides, {
+      method: 'PUT', path: `/api/exams/${exam.id}/overrides/%00`, token: await h.tokenFor('T2001'), params: { examId: exam.id, memberId: NUL }, body: { extraTimeSec: 60 },
+    });
+    expect(override.status).toBe(400);
+    expect(override.body.errors.memberId).toMatch(/U\+0000/);
   });
 });
 
