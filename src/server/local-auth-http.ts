@@ -18,7 +18,7 @@ export interface ServeOptions {
 export const MAX_AUTH_BODY_BYTES = 64 * 1024;
 
 /** Reads the body up to the cap; 'too-large' when it is larger (the rest is left unread). */
-function readCappedBody(req: http.IncomingMessage): Promise<Buffer | 'too-large' | 'aborted'> {
+function readCappedBody(req: http.IncomingMessage): Promise<Buffer<ArrayBuffer> | 'too-large' | 'aborted'> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > MAX_AUTH_BODY_BYTES) return Promise.resolve('too-large');
   return new Promise((resolve) => {

@@ -1,11 +1,13 @@
 // Access tokens end with their session (security finding 6): sign-out, a ban, a deleted account and
 // a reused refresh token all stop the tokens already handed out; tokens without exp are refused.
+// Also: the refresh-token reuse interval, and sign-out scopes (global, local, others).
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, exportJWK, generateKeyPair } from 'jose';
 import { startHarness, type Harness } from './harness.ts';
 import { SESSION_CHECK_TTL_MS } from '../../functions/_lib/auth.ts';
 import me from '../../functions/me.ts';
+import { REFRESH_TOKEN_REUSE_INTERVAL_SECONDS } from '../../src/server/local-auth.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -79,13 +81,19 @@ describe('an access token stops working when its session ends', () => {
   }, 30_000);
 });
 
+/** Moves a rotated token's rotation time back, as if it had been rotated that long ago. */
+async function rotatedAgo(token: string, seconds: number) {
+  await h.sql`update auth.refresh_tokens set updated_at = now() - make_interval(secs => ${seconds}) where token = ${token}`;
+}
+
 describe('refresh tokens', () => {
-  it('a reused, already-rotated refresh token ends the whole session', async () => {
+  it('a reused, already-rotated refresh token (after the reuse interval) ends the whole session', async () => {
     const first = await signIn('e1006@demo.xiaobao.local');
     const rotated = await refresh(first.refresh_token);
     expect(rotated.status).toBe(200);
     const second = await rotated.json();
 
+    await rotatedAgo(first.refresh_token, REFRESH_TOKEN_REUSE_INTERVAL_SECONDS + 1);
     const reuse = await refresh(first.refresh_token);
     expect(reuse.status).toBe(400);
     expect((await reuse.json()).error_code).toBe('refresh_token_already_used');
@@ -97,6 +105,80 @@ describe('refresh tokens', () => {
     // Other sessions of the same person are untouched.
     const other = await signIn('e1006@demo.xiaobao.local');
     expect((await callMe(other.access_token)).status).toBe(200);
+  });
+
+  it('the token just rotated, back within the reuse interval, is answered with the active token and the session goes on', async () => {
+    const first = await signIn('e1009@demo.xiaobao.local');
+    const second = await (await refresh(first.refresh_token)).json();
+    // A response lost on the way: the client tries its old token again.
+    const again = await refresh(first.refresh_token);
+    expect(again.status).toBe(200);
+    const answer = await again.json();
+    expect(answer.refresh_token).toBe(second.refresh_token);
+    expect((await callMe(answer.access_token)).status).toBe(200);
+    // The session keeps one line of tokens: the active one still rotates normally.
+    const third = await refresh(second.refresh_token);
+    expect(third.status).toBe(200);
+    expect((await callMe((await third.json()).access_token)).status).toBe(200);
+  });
+
+  it('two tabs refreshing the same token at the same moment both keep the session', async () => {
+    const first = await signIn('e1010@demo.xiaobao.local');
+    const both = await Promise.all([refresh(first.refresh_token), refresh(first.refresh_token)]);
+    expect(both.map((r) => r.status)).toEqual([200, 200]);
+    const [a, b] = await Promise.all(both.map((r) => r.json()));
+    expect(a.refresh_token).toBe(b.refresh_token);
+    expect((await callMe(a.access_token)).status).toBe(200);
+    expect((await refresh(a.refresh_token)).status).toBe(200);
+  });
+
+  it('an older ancestor ends the session even within the reuse interval', async () => {
+    const first = await signIn('e1011@demo.xiaobao.local');
+    const second = await (await refresh(first.refresh_token)).json();
+    const third = await (await refresh(second.refresh_token)).json();
+    const reuse = await refresh(first.refresh_token);
+    expect(reuse.status).toBe(400);
+    expect((await reuse.json()).error_code).toBe('refresh_token_already_used');
+    expect((await refresh(third.refresh_token)).status).toBe(400);
+    expect((await callMe(third.access_token)).status).toBe(401);
+  });
+});
+
+describe('sign-out scopes (as GoTrue: global by default, local, others)', () => {
+  const logout = (token: string, scope?: string) =>
+    fetch(`${h.authUrl}/auth/v1/logout${scope === undefined ? '' : `?scope=${scope}`}`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+
+  it('others ends every other session of the user and keeps this one', async () => {
+    const [mine, laptop, phone] = [await signIn('e1012@demo.xiaobao.local'), await signIn('e1012@demo.xiaobao.local'), await signIn('e1012@demo.xiaobao.local')];
+    const someoneElse = await signIn('e1013@demo.xiaobao.local');
+    expect((await logout(mine.access_token, 'others')).status).toBe(204);
+    expect((await callMe(mine.access_token)).status).toBe(200);
+    expect((await refresh(mine.refresh_token)).status).toBe(200);
+    for (const ended of [laptop, phone]) {
+      expect((await callMe(ended.access_token)).status).toBe(401);
+      expect((await refresh(ended.refresh_token)).status).toBe(400);
+    }
+    expect((await callMe(someoneElse.access_token)).status).toBe(200);
+  });
+
+  it('no scope means global: every session of the user ends', async () => {
+    const [a, b] = [await signIn('e1014@demo.xiaobao.local'), await signIn('e1014@demo.xiaobao.local')];
+    expect((await logout(a.access_token)).status).toBe(204);
+    for (const ended of [a, b]) {
+      expect((await callMe(ended.access_token)).status).toBe(401);
+      expect((await refresh(ended.refresh_token)).status).toBe(400);
+    }
+  });
+
+  it('local ends only this session; an unknown scope is refused and ends nothing', async () => {
+    const [a, b] = [await signIn('e1015@demo.xiaobao.local'), await signIn('e1015@demo.xiaobao.local')];
+    const bad = await logout(a.access_token, 'everything');
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).msg).toMatch(/global, local or others/);
+    expect((await callMe(a.access_token)).status).toBe(200);
+    expect((await logout(a.access_token, 'local')).status).toBe(204);
+    expect((await callMe(b.access_token)).status).toBe(200);
+    expect((await refresh(a.refresh_token)).status).toBe(400);
   });
 });
 

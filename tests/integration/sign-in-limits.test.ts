@@ -2,10 +2,15 @@
 // failures are limited per account+address and per address, the owner is slowed but never locked
 // out by someone else's guesses, and parallel guesses cannot slip past any limit.
 // The numbers below are the documented contract: 5 failures per account+address, 50 per address,
-// both per 15 minutes; an account's checks are spaced 1 s, 2 s, 4 s … after 5 failures.
+// both per 15 minutes; an account's checks are spaced 1 s, 2 s, 4 s … after 5 failures, never more
+// than 8 s from arrival; an address over its limit checks other accounts one at a time, 2 s apart.
+// Also: request bodies over 64 KB are answered 413 without being read.
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from './harness.ts';
 import { hashPassword } from '../../src/server/local-auth.ts';
+import { SIGN_IN_LIMITS } from '../../src/server/sign-in-limits.ts';
+import { MAX_AUTH_BODY_BYTES } from '../../src/server/local-auth-http.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -70,16 +75,35 @@ describe('guessing is still limited, also in parallel', () => {
     expect((await signIn(victim!, PASSWORD, '203.0.113.20')).status).toBe(429);
   });
 
-  it('parallel wrong passwords from one address across many accounts: exactly 50 are checked', async () => {
-    const emails = await createUsers('spray', 70);
-    const responses = await Promise.all(emails.map((e) => signIn(e, 'Summer2026!', '203.0.113.30')));
-    const statuses = responses.map((r) => r.status);
-    expect(statuses.filter((s) => s === 400)).toHaveLength(50);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(20);
-    expect(Number(responses.find((r) => r.status === 429)!.headers.get('retry-after'))).toBeGreaterThan(0);
-    // The address is now refused for everyone, also with a right password.
-    const [late] = await createUsers('spray-late', 1);
-    expect((await signIn(late!, PASSWORD, '203.0.113.30')).status).toBe(429);
+  it('an address over its limit: a colleague with the right password is slowed, not refused; guessing goes one at a time', async () => {
+    const address = '203.0.113.30';
+    const emails = await createUsers('spray', 50);
+    const spray = await Promise.all(emails.map((e) => signIn(e, 'Summer2026!', address)));
+    expect(spray.map((r) => r.status).filter((s) => s !== 400)).toEqual([]);
+    // The address has its 50 failures. Accounts that failed from it are refused outright…
+    const again = await signIn(emails[0]!, PASSWORD, address);
+    expect(again.status).toBe(429);
+    expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await again.json()).msg).toMatch(/network address.*minute/);
+    // …while a colleague behind the same address gets in with the right password, and further
+    // guesses at fresh accounts are checked one after another, 2 s apart.
+    const [colleague, fresh1, fresh2] = await createUsers('spray-late', 3);
+    const started = performance.now();
+    const [mine, g1, g2, g1Again] = await Promise.all([
+      signIn(colleague!, PASSWORD, address),
+      signIn(fresh1!, 'Summer2026!', address),
+      signIn(fresh2!, 'Summer2026!', address),
+      signIn(fresh1!, 'Autumn2026!', address),
+    ]);
+    const seconds = (performance.now() - started) / 1000;
+    expect(mine.status).toBe(200);
+    expect((await mine.json()).user.email).toBe(colleague);
+    expect(g2.status).toBe(400);
+    // Two guesses at the same account queue together: the first checked is answered (400), the
+    // other is refused at the head of the lane because that account now has a failure from here.
+    expect([g1.status, g1Again.status].sort()).toEqual([400, 429]);
+    // Three checks in the slow lane: the third starts no earlier than 2 × 2 s after the first.
+    expect(seconds).toBeGreaterThanOrEqual(2 * (SIGN_IN_LIMITS.addressSlowSpacingMs / 1000) - 0.1);
   }, 60_000);
 
   it('parallel wrong passwords for one account from many addresses are slowed down, one check after another', async () => {
@@ -93,6 +117,22 @@ describe('guessing is still limited, also in parallel', () => {
     expect(seconds).toBeGreaterThanOrEqual(3);
   }, 60_000);
 
+  it('guesses queued from many addresses hold the owner back at most the longest spacing, not one spacing per guess', async () => {
+    const [owner] = await createUsers('queued', 1);
+    // Five failures from five addresses: the account's checks are now spaced.
+    await Promise.all(Array.from({ length: 5 }, (_, i) => signIn(owner!, 'guess', `192.0.2.${100 + i}`)));
+    // Eight more guesses in flight from eight more addresses, then the owner.
+    const guesses = Array.from({ length: 8 }, (_, i) => signIn(owner!, 'guess', `192.0.2.${120 + i}`));
+    await new Promise((r) => setTimeout(r, 100));
+    const started = performance.now();
+    const mine = await signIn(owner!, PASSWORD, '198.51.100.70');
+    const seconds = (performance.now() - started) / 1000;
+    expect(mine.status).toBe(200);
+    // Uncapped, the owner would start after 1 + 2 + 4 + 8 × 6 = 55 s of spacing.
+    expect(seconds).toBeLessThan(SIGN_IN_LIMITS.accountMaxDelayMs / 1000 + 4);
+    expect((await Promise.all(guesses)).map((r) => r.status)).toEqual(Array(8).fill(400));
+  }, 90_000);
+
   it('the owner with the right password from another address still gets in while an attacker is limited', async () => {
     const [owner] = await createUsers('owner', 1);
     const attacker = '203.0.113.50';
@@ -105,4 +145,58 @@ describe('guessing is still limited, also in parallel', () => {
     // …and the attacker is still refused.
     expect((await signIn(owner!, PASSWORD, attacker)).status).toBe(429);
   }, 60_000);
+});
+
+describe('request bodies are capped', () => {
+  /**
+   * Posts to the token endpoint, writing `chunk` every few ms and never ending the body, and
+   * resolves with the first answer (or rejects after 10 s). The server must answer without waiting
+   * for (or buffering) a body of any size.
+   */
+  function endlessPost(chunkSize: number, declaredLength?: number): Promise<{ status: number; body: Record<string, unknown>; sentBytes: number }> {
+    return new Promise((resolve, reject) => {
+      const url = new URL(`${h.authUrl}/auth/v1/token?grant_type=password`);
+      const headers: Record<string, string | number> = { 'content-type': 'application/json' };
+      if (declaredLength !== undefined) headers['content-length'] = declaredLength;
+      const req = http.request(url, { method: 'POST', headers });
+      let sent = 0;
+      const chunk = Buffer.alloc(chunkSize, 'a');
+      const pump = setInterval(() => { if (!req.destroyed) { req.write(chunk); sent += chunk.length; } }, 5);
+      const give = setTimeout(() => { clearInterval(pump); req.destroy(); reject(new Error(`no answer after sending ${sent} bytes`)); }, 10_000);
+      req.on('response', (res) => {
+        const parts: Buffer[] = [];
+        res.on('data', (c: Buffer) => parts.push(c));
+        res.on('end', () => {
+          clearInterval(pump);
+          clearTimeout(give);
+          req.destroy();
+          resolve({ status: res.statusCode!, body: JSON.parse(Buffer.concat(parts).toString('utf8')), sentBytes: sent });
+        });
+      });
+      req.on('error', (err) => { clearInterval(pump); clearTimeout(give); reject(err); });
+    });
+  }
+
+  it('a body declared larger than 64 KB is answered 413 in GoTrue\'s error shape before it is sent', async () => {
+    const answer = await endlessPost(16 * 1024, 5 * 1024 ** 3);
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ code: 413, error_code: 'request_too_large' });
+    expect(String(answer.body.msg)).toMatch(/64 KB/);
+  });
+
+  it('a chunked body that grows past 64 KB is answered 413 without waiting for its end', async () => {
+    const answer = await endlessPost(16 * 1024);
+    expect(answer.status).toBe(413);
+    expect(answer.body).toMatchObject({ code: 413, error_code: 'request_too_large' });
+  });
+
+  it('a body just under the cap still reaches local auth', async () => {
+    const [person] = await createUsers('padded', 1);
+    const body = JSON.stringify({ email: person, password: PASSWORD, padding: 'x'.repeat(MAX_AUTH_BODY_BYTES - 200) });
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_AUTH_BODY_BYTES);
+    const r = await fetch(`${h.authUrl}/auth/v1/token?grant_type=password`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-forwarded-for': '198.51.100.90' }, body,
+    });
+    expect(r.status).toBe(200);
+  });
 });
