@@ -78,7 +78,8 @@ async function child(): Promise<void> {
   const ok = outcomes.filter((o) => o.status === 201);
   // Rows actually written per slot: the slot table before 20261130000100; after it, app.attempt_slots is
   // a view over the paper on the attempt, and per-slot rows (app.attempt_responses) appear on first save.
-  const [{ split }] = await env.withAdmin((sql) => sql`select to_regclass('app.attempt_responses') is not null as split`);
+  const [splitRow] = await env.withAdmin((sql) => sql`select to_regclass('app.attempt_responses') is not null as split`);
+  const split = Boolean(splitRow?.split);
   const slotTable = split ? 'app.attempt_responses' : 'app.attempt_slots';
   const [counts] = await env.withAdmin((sql) => sql.unsafe(`
     select (select count(*)::int from app.attempts where exam_id = '${examId}') as attempts,

@@ -124,7 +124,7 @@ export async function loadFunctions(options: FunctionsHostOptions): Promise<Func
   const log = options.log ?? (() => {});
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const listed = await listFunctions([options.dir], { parseISC: true, featureFlags: { zisi_functions_api_v2: true } });
+  const listed = await listFunctions([options.dir], { parseISC: true });
 
   const functions: LoadedFunction[] = [];
   for (const f of listed) {
@@ -294,7 +294,7 @@ export async function loadFunctions(options: FunctionsHostOptions): Promise<Func
     // Netlify sets these on every function request, replacing any the client sent.
     headers.set('x-nf-client-connection-ip', ip);
     headers.set('x-nf-request-id', requestId);
-    const request = new Request(url, { method, headers, body: body && body.length ? body : undefined });
+    const request = new Request(url, { method, headers, body: body && body.length ? new Uint8Array(body) : undefined });
     const response = await invoke(found.fn, request, contextFor(request, found.params, ip, requestId));
     response.headers.set('x-nf-request-id', requestId);
     await writeResponse(res, response, method);

@@ -192,7 +192,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       stops.push(() => netlify!.stop());
       if (mode === 'netlify') {
         log("functions: Netlify's full local emulation (each call is bundled and run in a fresh worker: slow, rebuilds on edit)");
-        const listed = await listFunctions([options.functionsDir ?? path.join(root, 'functions')], { parseISC: true, featureFlags: { zisi_functions_api_v2: true } });
+        const listed = await listFunctions([options.functionsDir ?? path.join(root, 'functions')], { parseISC: true });
         scheduled = new Map(listed.filter((f) => f.schedule).map((f) => [f.name, f.schedule!]));
         if (options.schedules !== false) stops.push(startHttpSchedules(baseUrl, [...scheduled.keys()], schedulerSecret, log));
       }
