@@ -4,54 +4,22 @@
 // through the app.attempt_slots view exactly as it was stored, the paper sits on the attempt, and
 // only slots that carried something became response rows. Runs on a fresh database of its own
 // (a second embedded PGlite, or a throwaway database on TEST_DATABASE_URL).
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/server/embedded-db.ts';
-import { openSql, type Sql } from '../../src/server/sql.ts';
-import { listMigrations, migrate, migrationsDir } from '../../src/server/migrate.ts';
+import type { Sql } from '../../src/server/sql.ts';
+import { migrate } from '../../src/server/migrate.ts';
+import { databaseBefore, type MigratedDatabase } from './migration-fixture.ts';
 
 const TARGET = '20261130000100';
 let sql: Sql;
-let embedded: EmbeddedDatabase | null = null;
-let drop: (() => Promise<void>) | null = null;
+let db: MigratedDatabase | null = null;
 
 const oldSlots: Record<string, unknown>[] = [];
 let attemptA = '';
 let attemptB = '';
 
 beforeAll(async () => {
-  let url: string;
-  if (process.env.TEST_DATABASE_URL) {
-    const name = `xb_test_mig_${randomBytes(6).toString('hex')}`;
-    const admin = openSql(process.env.TEST_DATABASE_URL);
-    await admin.unsafe(`create database ${name}`);
-    await admin.end();
-    const u = new URL(process.env.TEST_DATABASE_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    drop = async () => {
-      const a = openSql(process.env.TEST_DATABASE_URL!);
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
-  } else {
-    embedded = await startEmbeddedDatabase();
-    url = embedded.url;
-  }
-  sql = openSql(url);
-  // The schema as it was before the target migration (the shim first, as migrate() does).
-  await sql.unsafe(readFileSync(path.join(migrationsDir, '../compat/supabase-shim.sql'), 'utf8')).simple();
-  await sql.unsafe(`create schema if not exists supabase_migrations;
-    create table if not exists supabase_migrations.schema_migrations (version text primary key, statements text[], name text);`).simple();
-  for (const m of listMigrations().filter((f) => f.version < TARGET)) {
-    const body = readFileSync(m.file, 'utf8');
-    await sql.begin(async (tx) => {
-      await tx.unsafe(body).simple();
-      await tx`insert into supabase_migrations.schema_migrations (version, statements, name) values (${m.version}, array[${body}::text], ${m.name})`;
-    });
-  }
+  db = await databaseBefore(TARGET, 'xb_test_mig');
+  sql = db.sql;
 
   // Data the old way: two attempts with 3 slots each.
   const [org] = await sql`insert into app.org_units (code, name, kind) values ('MIG', '迁移测试', 'head_office') returning id`;
@@ -86,9 +54,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await sql?.end({ timeout: 5 });
-  await embedded?.stop();
-  await drop?.();
+  await db?.stop();
 });
 
 describe('migration 20261130000100 on a database with attempts', () => {

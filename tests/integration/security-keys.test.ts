@@ -21,11 +21,8 @@ import releaseReview from '../../functions/exam-release-review.ts';
 import { syncContent } from '../../src/server/content-sync.ts';
 import { openSql, type Sql } from '../../src/server/sql.ts';
 import { asService } from '../../functions/_lib/db.ts';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/server/embedded-db.ts';
-import { listMigrations, migrate, migrationsDir } from '../../src/server/migrate.ts';
+import { migrate } from '../../src/server/migrate.ts';
+import { databaseBefore, type MigratedDatabase } from './migration-fixture.ts';
 
 let h: Harness;
 beforeAll(async () => { h = await startHarness(); });
@@ -329,38 +326,10 @@ describe('finding 7: one scope rule — the exam\'s managers administer its pape
 describe('migration 20261130000200 on a database with data', () => {
   const TARGET = '20261130000200';
   let sql: Sql;
-  let embedded: EmbeddedDatabase | null = null;
-  let drop: (() => Promise<void>) | null = null;
+  let db: MigratedDatabase | null = null;
   beforeAll(async () => {
-    let url: string;
-    if (process.env.TEST_DATABASE_URL) {
-      const name = `xb_test_bank_${randomBytes(6).toString('hex')}`;
-      const admin = openSql(process.env.TEST_DATABASE_URL);
-      await admin.unsafe(`create database ${name}`);
-      await admin.end();
-      const u = new URL(process.env.TEST_DATABASE_URL);
-      u.pathname = `/${name}`;
-      url = u.toString();
-      drop = async () => {
-        const a = openSql(process.env.TEST_DATABASE_URL!);
-        await a.unsafe(`drop database if exists ${name} with (force)`);
-        await a.end();
-      };
-    } else {
-      embedded = await startEmbeddedDatabase();
-      url = embedded.url;
-    }
-    sql = openSql(url);
-    await sql.unsafe(readFileSync(path.join(migrationsDir, '../compat/supabase-shim.sql'), 'utf8')).simple();
-    await sql.unsafe(`create schema if not exists supabase_migrations;
-      create table if not exists supabase_migrations.schema_migrations (version text primary key, statements text[], name text);`).simple();
-    for (const m of listMigrations().filter((f) => f.version < TARGET)) {
-      const body = readFileSync(m.file, 'utf8');
-      await sql.begin(async (tx) => {
-        await tx.unsafe(body).simple();
-        await tx`insert into supabase_migrations.schema_migrations (version, statements, name) values (${m.version}, array[${body}::text], ${m.name})`;
-      });
-    }
+    db = await databaseBefore(TARGET, 'xb_test_bank');
+    sql = db.sql;
     const [org] = await sql`insert into app.org_units (code, name, kind) values ('MIG', '迁移测试', 'head_office') returning id`;
     await sql`insert into app.questions (id, bank, topic) values ('mig-official-1', 'official', 'mig'), ('mig-legacy-1', 'legacy-bank', 'mig')`;
     await sql`insert into app.exams (title, kind, owner_org_id, review_policy, blueprint, window_close)
@@ -368,9 +337,7 @@ describe('migration 20261130000200 on a database with data', () => {
     await migrate(sql);
   });
   afterAll(async () => {
-    await sql?.end();
-    await embedded?.stop();
-    await drop?.();
+    await db?.stop();
   });
 
   it('every bank name in use becomes a bank: the official one open and read-only, others closed', async () => {
