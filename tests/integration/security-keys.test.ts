@@ -20,7 +20,7 @@ import manageAttempts from '../../functions/manage-attempts.ts';
 import releaseReview from '../../functions/exam-release-review.ts';
 import { syncContent } from '../../src/server/content-sync.ts';
 import { openSql, type Sql } from '../../src/server/sql.ts';
-import { asService } from '../../functions/_lib/db.ts';
+import { asService, asUser, type Tx } from '../../functions/_lib/db.ts';
 import { migrate } from '../../src/server/migrate.ts';
 import { databaseBefore, type MigratedDatabase } from './migration-fixture.ts';
 
@@ -354,5 +354,44 @@ describe('migration 20261130000200 on a database with data', () => {
   it('existing exams are unreleased and close for everyone at their own close', async () => {
     const [e] = await sql`select review_released_at, review_released_by, window_close = app_private.exam_closes_for_everyone_at(id) as same from app.exams`;
     expect(e).toEqual({ review_released_at: null, review_released_by: null, same: true });
+  });
+});
+
+// Opening a bank or question publishes its keys to practice: audited, and refused while an exam still
+// withholds the question (migration 20261130000400).
+describe('publishing a closed question is audited and waits for the exams that withhold it', () => {
+  it('refuses to open a question (or its bank) on the paper of a running exam; audits every change', async () => {
+    const exam = await createExam(h);
+    const attemptId = (await start(h, exam.id)).body.attempt.id as string;
+    const [{ qid }] = (await h.sql`
+      select v.question_id as qid
+      from app.attempts a, jsonb_array_elements(a.paper) p, app.question_versions v
+      where a.id = ${attemptId} and v.id = (p->>'vid')::uuid limit 1`) as unknown as [{ qid: string }];
+    const [hq] = await h.sql`select id from app.org_units where code = 'HQ'`;
+    await h.sql`insert into app.banks (id, name, org_unit_id, visibility) values ('vis-hq', '总行题库', ${hq!.id as string}, 'closed')`;
+    const t2001 = { sub: await h.userIdFor('T2001'), role: 'authenticated', aud: 'authenticated' };
+    const asTrainer = <T>(fn: (tx: Tx) => Promise<T>) => asUser(t2001, fn);
+    try {
+      await h.sql`update app.questions set bank = 'vis-hq', visibility = 'closed' where id = ${qid}`;
+      const [closed] = await h.sql`select actor_label, before, after from app.audit_log where entity = 'question' and entity_id = ${qid} order by id desc limit 1`;
+      expect(closed).toEqual({ actor_label: 'system:service', before: { visibility: 'open' }, after: { visibility: 'closed' } });
+
+      await expect(asTrainer((tx) => tx`update app.questions set visibility = 'open' where id = ${qid}`)).rejects.toThrow(/still open or whose review is not released/);
+      await expect(asTrainer((tx) => tx`update app.banks set visibility = 'open' where id = 'vis-hq'`)).rejects.toThrow(/still open or whose review is not released/);
+      expect((await h.sql`select visibility from app.questions where id = ${qid}`)[0]).toEqual({ visibility: 'closed' });
+
+      // Once the exam's review is released, the trainer may publish it — and the log names them.
+      await h.sql`update app.exams set review_released_at = now() where id = ${exam.id}`;
+      expect((await asTrainer((tx) => tx`update app.questions set visibility = 'open' where id = ${qid}`)).count).toBe(1);
+      const [opened] = await h.sql`select actor_member_id, actor_label, action, before, after from app.audit_log where entity = 'question' and entity_id = ${qid} order by id desc limit 1`;
+      const [trainer] = await h.sql`select id from app.members where employee_no = 'T2001'`;
+      expect(opened).toEqual({ actor_member_id: trainer!.id, actor_label: 'member', action: 'question.visibility', before: { visibility: 'closed' }, after: { visibility: 'open' } });
+      expect((await asTrainer((tx) => tx`update app.banks set visibility = 'open' where id = 'vis-hq'`)).count).toBe(1);
+      expect(await h.sql`select action, before, after from app.audit_log where entity = 'bank' and entity_id = 'vis-hq'`).toEqual([
+        { action: 'bank.visibility', before: { visibility: 'closed' }, after: { visibility: 'open' } },
+      ]);
+    } finally {
+      await h.sql`update app.questions set bank = 'official', visibility = 'open' where id = ${qid}`;
+    }
   });
 });
