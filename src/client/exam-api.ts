@@ -291,6 +291,9 @@ export interface ManageAttemptDetail {
   slots: Array<ResultSlot & { saves: number; respondedAt: string | null }>;
   events: Array<{ kind: string; at: string; detail: Record<string, unknown> | null }>;
   responseEvents: Array<{ slot: number; seq: number; response: QuestionResponse; serverAt: string }>;
+  /** Whether the caller administers the exam, and whether right answers/explanations are in this view. */
+  administers: boolean;
+  keys: { rightAnswers: boolean; explanations: boolean };
 }
 
 export const getMyResults = () => api<{ results: MyResultRow[] }>('/api/results').then((r) => r.results);

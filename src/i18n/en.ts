@@ -322,6 +322,7 @@ export const en: Record<UiKey, string> = {
   'attemptDetail.event.fullscreen_exit': 'Left full screen',
   'attemptDetail.event.resume': 'Resumed',
   'attemptDetail.event.forced_submit': 'Forced submission',
+  'attemptDetail.keysWithheld': 'Right answers and explanations are shown only to the trainers who manage this exam; others see them once the exam has closed for everyone or a trainer has released the review.',
   'attemptDetail.back': 'Back to results overview',
   'attemptDetail.started': 'Started',
   'attemptDetail.deadline': 'Deadline',

@@ -322,6 +322,7 @@ export const zhCn = {
   'attemptDetail.event.fullscreen_exit': '退出全屏',
   'attemptDetail.event.resume': '恢复作答',
   'attemptDetail.event.forced_submit': '强制交卷',
+  'attemptDetail.keysWithheld': '正确答案和解析只向管理这场考试的培训管理员显示；其他人要等考试对所有人结束、或培训管理员公布答案之后才能看到。',
   'attemptDetail.back': '返回成绩总览',
   'attemptDetail.started': '开始时间',
   'attemptDetail.deadline': '截止时间',

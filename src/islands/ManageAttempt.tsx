@@ -95,6 +95,9 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
 
               <section aria-labelledby="ad-questions">
                 <h2 id="ad-questions" class="section-title">{tr('result.questions')}</h2>
+                <Show when={finished() && !d().keys.rightAnswers}>
+                  <p class="muted small" role="note">{tr('attemptDetail.keysWithheld')}</p>
+                </Show>
                 <ol class="review-list" role="list">
                   <For each={d().slots}>
                     {(s) => (
@@ -102,7 +105,7 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
                         slot={s}
                         locale={props.locale}
                         titles={props.titles}
-                        flags={{ correctness: finished(), rightAnswers: finished(), explanations: finished() }}
+                        flags={{ correctness: finished(), rightAnswers: finished() && d().keys.rightAnswers, explanations: finished() && d().keys.explanations }}
                       />
                     )}
                   </For>
