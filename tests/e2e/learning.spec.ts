@@ -86,7 +86,9 @@ test('explicit "mark as read" works before the end is reached', async ({ page })
   // as soon as it is there (the automatic mark may win the race — both end "read").
   await page.locator('.lesson-finish').scrollIntoViewIfNeeded();
   const button = page.getByRole('button', { name: '标记为已读' });
-  if (await button.isVisible().catch(() => false)) await button.click().catch(() => {});
+  // A short click timeout: when the automatic mark wins, the button is gone and a plain click would
+  // wait for it until the test times out (the API answers in milliseconds now, so this race is real).
+  if (await button.isVisible().catch(() => false)) await button.click({ timeout: 2_000 }).catch(() => {});
   await expect(page.locator('.mark-read[data-read="true"]')).toBeVisible();
 });
 
