@@ -363,10 +363,16 @@ describe('publishing a closed question is audited and waits for the exams that w
   it('refuses to open a question (or its bank) on the paper of a running exam; audits every change', async () => {
     const exam = await createExam(h);
     const attemptId = (await start(h, exam.id)).body.attempt.id as string;
+    // A question of this paper that no other exam's paper holds (papers are drawn at random, and
+    // other tests' exams are still open), so releasing this exam is what frees it.
     const [{ qid }] = (await h.sql`
       select v.question_id as qid
       from app.attempts a, jsonb_array_elements(a.paper) p, app.question_versions v
-      where a.id = ${attemptId} and v.id = (p->>'vid')::uuid limit 1`) as unknown as [{ qid: string }];
+      where a.id = ${attemptId} and v.id = (p->>'vid')::uuid
+        and not exists (select 1 from app.attempts a2, app.question_versions v2
+                        where v2.question_id = v.question_id and a2.exam_id <> a.exam_id
+                          and a2.paper @> jsonb_build_array(jsonb_build_object('vid', v2.id::text)))
+      limit 1`) as unknown as [{ qid: string }];
     const [hq] = await h.sql`select id from app.org_units where code = 'HQ'`;
     await h.sql`insert into app.banks (id, name, org_unit_id, visibility) values ('vis-hq', '总行题库', ${hq!.id as string}, 'closed')`;
     const t2001 = { sub: await h.userIdFor('T2001'), role: 'authenticated', aud: 'authenticated' };
@@ -391,6 +397,8 @@ describe('publishing a closed question is audited and waits for the exams that w
         { action: 'bank.visibility', before: { visibility: 'closed' }, after: { visibility: 'open' } },
       ]);
     } finally {
+      // Put the question back as it was: only this exam holds it, so releasing it frees the question.
+      await h.sql`update app.exams set review_released_at = coalesce(review_released_at, now()) where id = ${exam.id}`;
       await h.sql`update app.questions set bank = 'official', visibility = 'open' where id = ${qid}`;
     }
   });
