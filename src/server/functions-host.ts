@@ -16,6 +16,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { listFunctions } from '@netlify/zip-it-and-ship-it';
 import { Cron } from 'croner';
+import { HttpProblem, problemResponse } from '../../functions/_lib/http.ts';
 
 type V2Handler = (req: Request, context: FunctionContext) => Promise<Response> | Response;
 
@@ -89,10 +90,14 @@ const DEFAULT_MAX_BODY = 6 * 1024 * 1024;
 // Netlify's default path for a function without config.path.
 const DEFAULT_FUNCTION_PATH = /^\/\.netlify\/(?:functions|builders)\/([^/]+)/;
 
-const problemHeaders = { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+/** The function name in Netlify's default path (`/.netlify/functions/<name>`), or null. */
+export function defaultPathFunction(pathname: string): string | null {
+  return DEFAULT_FUNCTION_PATH.exec(pathname)?.[1] ?? null;
+}
 
+/** The functions' own problem+json shape (functions/_lib/http.ts), for answers the platform gives. */
 function problem(status: number, title: string, detail: string, instance?: string): Response {
-  return new Response(JSON.stringify({ type: `https://xiaobao.academy/problems/${title.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`, title, status, detail, instance }), { status, headers: problemHeaders });
+  return problemResponse(new HttpProblem(status, title, detail), instance);
 }
 
 /** The answer to anyone but the scheduler calling a scheduled function over HTTP. */
@@ -256,25 +261,21 @@ export async function loadFunctions(options: FunctionsHostOptions): Promise<Func
     const url = new URL(req.url ?? '/', siteUrl);
     let found = match(method, url.pathname);
     if (!found) {
-      const byDefaultPath = DEFAULT_FUNCTION_PATH.exec(url.pathname);
-      if (!byDefaultPath) return false;
-      const fn = byName.get(byDefaultPath[1]!);
-      let answer: Response;
+      const name = defaultPathFunction(url.pathname);
+      if (name === null) return false;
+      const fn = byName.get(name);
       if (!fn || fn.routes.length) {
         // As on Netlify: a function with config.path is not reachable on its default path.
-        answer = problem(404, 'Not Found', `There is no function at ${url.pathname}.`, url.pathname);
-      } else if (fn.schedule) {
-        // Only the scheduler runs scheduled functions (Netlify refuses direct calls in production;
-        // locally the server's own timer calls them in-process, never over HTTP).
-        answer = scheduledFunctionRefusal(fn.name, fn.schedule, url.pathname);
-      } else {
-        found = { fn, params: {}, route: { pattern: url.pathname, literal: url.pathname, methods: [] } };
-        answer = new Response(null);
-      }
-      if (!found) {
-        await writeResponse(res, answer, method);
+        await writeResponse(res, problem(404, 'Not Found', `There is no function at ${url.pathname}.`, url.pathname), method);
         return true;
       }
+      if (fn.schedule) {
+        // Only the scheduler runs scheduled functions (Netlify refuses direct calls in production;
+        // locally the server's own timer calls them in-process, never over HTTP).
+        await writeResponse(res, scheduledFunctionRefusal(fn.name, fn.schedule, url.pathname), method);
+        return true;
+      }
+      found = { fn, params: {}, route: { pattern: url.pathname, literal: url.pathname, methods: [] } };
     }
 
     const body = method === 'GET' || method === 'HEAD' ? undefined : await readBody(req);

@@ -23,7 +23,7 @@ import { createLocalAuth } from './local-auth.ts';
 import { serveLocalAuth } from './local-auth-http.ts';
 import { buildSiteIfNeeded } from './site-build.ts';
 import { runStartupTasks } from './tasks.ts';
-import { loadFunctions, scheduledFunctionRefusal, writeResponse, type FunctionsHost } from './functions-host.ts';
+import { defaultPathFunction, loadFunctions, scheduledFunctionRefusal, writeResponse, type FunctionsHost } from './functions-host.ts';
 
 export type FunctionsMode = 'warm' | 'netlify';
 
@@ -219,10 +219,11 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
       try {
         if (auth && req.url?.startsWith('/auth/v1/')) return await serveLocalAuth(auth, baseUrl, req, res);
         if (functionsHost && (await functionsHost.serve(req, res))) return;
-        const byDefaultPath = /^\/\.netlify\/(?:functions|builders)\/([^/?]+)/.exec(req.url ?? '');
-        const schedule = byDefaultPath ? scheduled.get(byDefaultPath[1]!) : undefined;
+        const pathname = new URL(req.url ?? '/', baseUrl).pathname;
+        const name = defaultPathFunction(pathname);
+        const schedule = name === null ? undefined : scheduled.get(name);
         if (schedule && req.headers['x-xiaobao-scheduler'] !== schedulerSecret) {
-          return await writeResponse(res, scheduledFunctionRefusal(byDefaultPath![1]!, schedule, new URL(req.url ?? '/', baseUrl).pathname), req.method);
+          return await writeResponse(res, scheduledFunctionRefusal(name!, schedule, pathname), req.method);
         }
         const result = await netlify?.handleAndIntrospectNodeRequest(req);
         if (result) {

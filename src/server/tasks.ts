@@ -1,5 +1,5 @@
-// Work the local server does besides serving requests: publishing content on start and running
-// scheduled functions on a timer (Netlify runs them on its scheduler in production).
+// Work the local server does at start besides serving requests: publishing content. (Scheduled
+// functions run on their own cron schedule: src/server/functions-host.ts.)
 import type { Sql } from './sql.ts';
 import { syncContent } from './content-sync.ts';
 
@@ -18,18 +18,4 @@ export const startupTasks: Task[] = [
 
 export async function runStartupTasks(sql: Sql, log: (s: string) => void): Promise<void> {
   for (const t of startupTasks) await t.run(sql, log);
-}
-
-/** Scheduled functions (config.schedule) that the local server invokes every minute. */
-export const scheduledFunctions: string[] = ['finalise-overdue'];
-
-export function startTimers(baseUrl: string, log: (s: string) => void): () => Promise<void> {
-  const timers = scheduledFunctions.map((name) =>
-    setInterval(() => {
-      fetch(`${baseUrl}/.netlify/functions/${name}`, { method: 'POST' })
-        .then((r) => { if (!r.ok) log(`scheduled function ${name} answered ${r.status}`); })
-        .catch((err) => log(`scheduled function ${name} failed: ${(err as Error).message}`));
-    }, 60_000),
-  );
-  return async () => timers.forEach(clearInterval);
 }

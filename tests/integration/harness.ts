@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@supabase/supabase-js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../../src/server/embedded-db.ts';
+import { startEmbeddedDatabase } from '../../src/server/embedded-db.ts';
 import { openSql, type Sql } from '../../src/server/sql.ts';
 import { migrate } from '../../src/server/migrate.ts';
 import { seedDemo, DEMO_PASSWORD, demoPeople, emailFor } from '../../src/server/seed.ts';
@@ -33,30 +33,40 @@ export interface Harness {
 
 const tokens = new Map<string, string>();
 
-export async function startHarness(): Promise<Harness> {
-  let embedded: EmbeddedDatabase | null = null;
-  let url: string;
-  let dropDatabase: (() => Promise<void>) | null = null;
-  const kind = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
-
-  if (process.env.TEST_DATABASE_URL) {
-    const admin = openSql(process.env.TEST_DATABASE_URL);
-    const name = `xb_test_${randomBytes(6).toString('hex')}`;
-    await admin.unsafe(`create database ${name}`);
-    await admin.end();
-    const u = new URL(process.env.TEST_DATABASE_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    dropDatabase = async () => {
-      const a = openSql(process.env.TEST_DATABASE_URL!);
+/**
+ * A database of its own for one test file: a fresh embedded PGlite, or a throwaway database on the
+ * PostgreSQL at TEST_DATABASE_URL. `drop()` stops or drops it.
+ */
+export async function throwawayDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!process.env.TEST_DATABASE_URL) {
+    const embedded = await startEmbeddedDatabase();
+    return { url: embedded.url, drop: () => embedded.stop() };
+  }
+  const base = process.env.TEST_DATABASE_URL;
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = openSql(base);
+  await admin.unsafe(`create database ${name}`);
+  await admin.end();
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const a = openSql(base);
       await a.unsafe(`drop database if exists ${name} with (force)`);
       await a.end();
-    };
+    },
+  };
+}
+
+export async function startHarness(): Promise<Harness> {
+  const kind = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
+  const database = await throwawayDatabase('xb_test');
+  const url = database.url;
+  if (kind === 'postgres') {
     delete process.env.DATABASE_CONNECTION;
     process.env.DATABASE_POOL_MAX = '4';
   } else {
-    embedded = await startEmbeddedDatabase();
-    url = embedded.url;
     process.env.DATABASE_CONNECTION = 'per-request';
   }
   process.env.DATABASE_URL = url;
@@ -125,8 +135,7 @@ export async function startHarness(): Promise<Harness> {
       await sql.end();
       await new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); });
       rmSync(keyDir, { recursive: true, force: true });
-      await embedded?.stop();
-      await dropDatabase?.();
+      await database.drop();
     },
   };
 }

@@ -3,10 +3,9 @@
 // TEST_DATABASE_URL. The shim and the tracking table come first, as migrate() does.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { startEmbeddedDatabase } from '../../src/server/embedded-db.ts';
 import { openSql, type Sql } from '../../src/server/sql.ts';
 import { listMigrations, migrationsDir } from '../../src/server/migrate.ts';
+import { throwawayDatabase } from './harness.ts';
 
 export interface MigratedDatabase {
   sql: Sql;
@@ -14,27 +13,8 @@ export interface MigratedDatabase {
 }
 
 export async function databaseBefore(target: string, namePrefix: string): Promise<MigratedDatabase> {
-  let url: string;
-  let release: () => Promise<void>;
-  if (process.env.TEST_DATABASE_URL) {
-    const name = `${namePrefix}_${randomBytes(6).toString('hex')}`;
-    const admin = openSql(process.env.TEST_DATABASE_URL);
-    await admin.unsafe(`create database ${name}`);
-    await admin.end();
-    const u = new URL(process.env.TEST_DATABASE_URL);
-    u.pathname = `/${name}`;
-    url = u.toString();
-    release = async () => {
-      const a = openSql(process.env.TEST_DATABASE_URL!);
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    };
-  } else {
-    const embedded = await startEmbeddedDatabase();
-    url = embedded.url;
-    release = () => embedded.stop();
-  }
-  const sql = openSql(url);
+  const database = await throwawayDatabase(namePrefix);
+  const sql = openSql(database.url);
   await sql.unsafe(readFileSync(path.join(migrationsDir, '../compat/supabase-shim.sql'), 'utf8')).simple();
   await sql.unsafe(`create schema if not exists supabase_migrations;
     create table if not exists supabase_migrations.schema_migrations (version text primary key, statements text[], name text);`).simple();
@@ -49,7 +29,7 @@ export async function databaseBefore(target: string, namePrefix: string): Promis
     sql,
     async stop() {
       await sql.end();
-      await release();
+      await database.drop();
     },
   };
 }
