@@ -167,6 +167,11 @@ const baseQuestionShape = {
   explanation: nonEmpty('explanation'),
   source: citationSchema,
   tags: z.array(nonEmpty('tag')).optional(),
+  /**
+   * Id of a question this one deliberately restates (same fact, another form — e.g. the fill-in twin of a
+   * single choice). Exempts the pair from the bank-wide near-duplicate rule; never part of a version.
+   */
+  variantOf: z.string().regex(QUESTION_ID_RE, 'variantOf must be a question id such as complaint-handling-001').optional(),
 };
 
 type Ctx = z.RefinementCtx;

@@ -1,3 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkContent, errorsOnly, formatProblems } from '../../src/content/check.ts';
 import type { Problem, ProblemCode } from '../../src/content/check.ts';
@@ -10,6 +13,8 @@ import {
   validContent,
 } from '../../src/content/load.ts';
 import type { LoadedContent, RawQuestionEntry } from '../../src/content/load.ts';
+import { askedCount, attributedQuotations, quoteOccursIn, stemSimilarity } from '../../src/content/quality.ts';
+import { parseQuestionBank } from '../../src/content/question-banks.ts';
 
 // ───────────────────────────── the real content ─────────────────────────────
 
@@ -110,11 +115,13 @@ reviewedOn: 2026-11-22
 
 function question(n: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const id = `demo-${String(n).padStart(3, '0')}`;
+  // Distinct wording per question, so the bank-wide near-duplicate rule has nothing to say about the fixture.
+  const words = [...'甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥天地玄黄宇宙洪荒日月盈昃辰宿列张寒来暑往秋收冬藏闰余成岁律吕调阳云腾致雨露结为霜金生丽水玉出昆冈剑号巨阙珠称夜光果珍李柰菜重芥姜海咸河淡鳞潜羽翔龙师火帝鸟官人皇始制文字乃服衣裳推位让国有虞陶唐吊民伐罪周发殷汤坐朝问道垂拱平章爱育黎首臣伏戎羌遐迩一体率宾归王鸣凤在竹白驹食场化被草木赖及万方盖此身发四大五常恭惟鞠养岂敢毁伤女慕贞洁男效才良知过必改得能莫忘罔谈彼短靡恃己长信使可覆器欲难量墨悲丝染诗赞羔羊景行维贤克念作圣德建名立形端表正空谷传声虚堂习听'].slice(n * 6, n * 6 + 6).join('');
   const base = { id, topic: 'demo', difficulty: 2, explanation: '因为法律这样规定。', source: { instrument: 'demo-law', article: 2 } };
   const kinds = [
     {
       type: 'single',
-      stem: `单选题${n}？`,
+      stem: `单选题${words}？`,
       options: [
         { id: 'A', text: '甲' },
         { id: 'B', text: '乙' },
@@ -125,7 +132,7 @@ function question(n: number, overrides: Record<string, unknown> = {}): Record<st
     },
     {
       type: 'multiple',
-      stem: `多选题${n}？`,
+      stem: `多选题${words}？`,
       options: [
         { id: 'A', text: '甲' },
         { id: 'B', text: '乙' },
@@ -135,8 +142,8 @@ function question(n: number, overrides: Record<string, unknown> = {}): Record<st
       ],
       answer: ['A', 'C'],
     },
-    { type: 'truefalse', stem: `判断题${n}。`, answer: true },
-    { type: 'fill', stem: `填空题${n}：____日内，____。`, blanks: [['15日', '十五日'], ['答复']] },
+    { type: 'truefalse', stem: `判断题${words}。`, answer: true },
+    { type: 'fill', stem: `填空题${words}：____日内，____。`, blanks: [['15日', '十五日'], ['答复']] },
   ];
   const kind = n === 25 ? { type: 'short', stem: '简答题。', modelAnswer: '要点一。要点二。', rubric: ['要点一', '要点二'] } : kinds[(n - 1) % kinds.length];
   return { ...base, ...kind, ...overrides };
@@ -144,7 +151,7 @@ function question(n: number, overrides: Record<string, unknown> = {}): Record<st
 
 function fixture(): LoadedContent {
   const questions: RawQuestionEntry[] = [];
-  for (let n = 1; n <= 25; n++) {
+  for (let n = 1; n <= 40; n++) {
     const data = question(n);
     questions.push({ file: 'content/questions/demo.yaml', index: n - 1, id: data.id as string, data });
   }
@@ -369,7 +376,7 @@ describe('checkContent on the fixture', () => {
     expectOneError(c, 'lesson-without-questions', 'empty', /has no questions: add content\/questions\/empty.yaml/);
   });
 
-  it('warns when a lesson has fewer than 25 questions', () => {
+  it('warns when a lesson has fewer than 40 questions', () => {
     const c = fixture();
     c.questions = c.questions.slice(0, 10);
     const p = checkContent(c).filter((x) => x.code === 'lesson-without-questions');
@@ -418,5 +425,115 @@ describe('checkContent on the fixture', () => {
     const d = fixture();
     d.texts = {};
     expectOneError(d, 'missing-text', 'demo-law', /texts\/demo-law.md does not exist/);
+  });
+});
+
+// ───────────────────────────── editorial rules (fixtures on disk) ─────────────────────────────
+
+const FIXTURES = fileURLToPath(new URL('../fixtures/content/', import.meta.url));
+
+function baseFixture(): LoadedContent {
+  return loadContent({ root: path.join(FIXTURES, 'base') });
+}
+
+/** Loads base/ plus one defect file: a question list is added as content/questions/demo-defect.yaml, a lesson replaces demo.mdx. */
+function withDefect(name: string): { content: LoadedContent; code: ProblemCode; id: string } {
+  const source = readFileSync(path.join(FIXTURES, 'defects', name), 'utf8');
+  const expect = /expect: ([a-z-]+) ([a-z0-9-]+)/.exec(source);
+  if (!expect) throw new Error(`${name} has no "expect: <code> <id>" line`);
+  const content = baseFixture();
+  if (name.endsWith('.mdx')) {
+    content.lessons = [parseLessonSource(source, 'content/lessons/demo.mdx')];
+  } else {
+    const bank = parseQuestionBank(source);
+    for (const e of bank.entries) content.questions.push({ file: 'content/questions/demo-defect.yaml', index: e.index, id: e.id, data: e.data });
+  }
+  return { content, code: expect[1] as ProblemCode, id: expect[2] as string };
+}
+
+describe('editorial rules', () => {
+  it('the base fixture is clean (and a second file for a topic, demo-defect.yaml, is accepted)', () => {
+    const c = baseFixture();
+    expect(c.loadErrors).toEqual([]);
+    expect(errorsOnly(checkContent(c))).toEqual([]);
+  });
+
+  const defects = readdirSync(path.join(FIXTURES, 'defects')).sort();
+  it('has a defect fixture for every editorial rule', () => {
+    const codes = new Set(defects.map((d) => withDefect(d).code));
+    for (const code of ['authoring-term', 'stem-needs-law', 'same-fact', 'near-duplicate', 'rubric-count', 'quote-mismatch', 'variant']) {
+      expect(codes.has(code as ProblemCode), code).toBe(true);
+    }
+  });
+
+  for (const name of defects) {
+    it(`fails on defects/${name}`, () => {
+      const { content, code, id } = withDefect(name);
+      const errors = errorsOnly(checkContent(content));
+      expect(errors.map((e) => `${e.code} ${e.id}`), formatProblems(errors)).toEqual([`${code} ${id}`]);
+      // A defect file adds questions only in the multi-file layout the bank allows (no bank-file warning).
+      expect(checkContent(content).filter((p) => p.code === 'bank-file')).toEqual([]);
+    });
+  }
+
+  it('accepts an intended variant marked with variantOf', () => {
+    const { content } = withDefect('near-duplicate.yaml');
+    (content.questions.at(-1)!.data as Record<string, unknown>).variantOf = 'demo-001';
+    expect(errorsOnly(checkContent(content))).toEqual([]);
+  });
+
+  it('warns about a question file whose name does not start with its topic', () => {
+    const c = baseFixture();
+    c.questions = c.questions.map((q) => ({ ...q, file: 'content/questions/misc.yaml' }));
+    const p = checkContent(c).filter((x) => x.code === 'bank-file');
+    expect(p.length).toBe(6);
+    expect(p.every((x) => x.severity === 'warning')).toBe(true);
+  });
+
+  it('reports the line of an authoring term in a lesson', () => {
+    const { content } = withDefect('authoring-lesson.mdx');
+    const [p] = problemsWith(checkContent(content), 'authoring-term', 'demo');
+    expect(p?.line).toBe(27);
+    expect(p?.message).toMatch(/原始材料/);
+  });
+
+  it('finds authoring terms in register facts, but allows an honest 未核实 there', () => {
+    const c = baseFixture();
+    const data = c.instruments[0]!.data as { facts: Array<{ text: string; label: string }> };
+    data.facts.push({ text: '公布日期未核实。', label: 'UNVERIFIED' });
+    expect(errorsOnly(checkContent(c))).toEqual([]);
+    data.facts.push({ text: '参考资料未载明施行日期（事实表 §1）。', label: 'PRIMARY' });
+    expectOneError(c, 'authoring-term', 'demo-law', /facts\[2\] says "事实表"|facts\[2\] says "参考资料"/);
+  });
+});
+
+describe('editorial helpers', () => {
+  it('similarity: identical stems 1, unrelated stems near 0, punctuation and blanks ignored', () => {
+    expect(stemSimilarity('经营者应当在15日内答复。', '经营者应当在15日内答复')).toBe(1);
+    expect(stemSimilarity('经营者应当在____日内答复', '经营者应当在日内答复')).toBe(1);
+    expect(stemSimilarity('反洗钱义务', '格式条款的提示')).toBe(0);
+  });
+
+  it('askedCount reads what the stem asks for, not ordinals, floors or per-item asks', () => {
+    expect(askedCount('请从四个方面说明投诉处理的要求。')).toBe(4);
+    expect(askedCount('列出三点做法。')).toBe(3);
+    expect(askedCount('至少列出三点做法。')).toBeNull();
+    expect(askedCount('说明第三点的含义。')).toBeNull();
+    expect(askedCount('说明两项权利的区别，并分别举出一项具体行为。')).toBe(2);
+    expect(askedCount('结合案例说明银行的做法。')).toBeNull();
+  });
+
+  it('attributedQuotations picks quotes attributed to a rule, skips customer words and negations', () => {
+    const qs = attributedQuotations('第三条规定：“经营者应当自收到投诉之日起十五日内作出处理决定。”客户说“稳赚不赔吗”。法律没有规定“收取风险保证金”之类的做法。');
+    expect(qs).toEqual([{ text: '经营者应当自收到投诉之日起十五日内作出处理决定。', article: 3, title: null }]);
+    expect(quoteOccursIn('经营者应当……十五日内作出处理决定', '经营者应当自收到投诉之日起十五日内作出处理决定，并告知消费者。')).toBe(true);
+    expect(quoteOccursIn('十五日内……经营者应当', '经营者应当自收到投诉之日起十五日内作出处理决定')).toBe(false);
+  });
+
+  it('the editorial pass over the real bank stays fast', () => {
+    const content = loadContent();
+    const t0 = performance.now();
+    checkContent(content);
+    expect(performance.now() - t0).toBeLessThan(5000);
   });
 });
