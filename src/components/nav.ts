@@ -18,12 +18,14 @@ export const primaryNav: readonly NavItem[] = [
   { key: 'nav.practice', href: '/practice/' },
   { key: 'nav.exams', href: '/exams/' },
   { key: 'nav.results', href: '/results/' },
-  { key: 'nav.manageResults', href: '/manage/results/', roles: MANAGER_ROLES },
+  { key: 'nav.manage', href: '/manage/', roles: MANAGER_ROLES },
 ];
 
 /** Whether `href` (unlocalised) is the current section of `path` (unlocalised). */
 export function isCurrent(href: string, path: string): boolean {
   if (href === '/') return path === '/';
+  // Admin pages are part of the management section.
+  if (href === '/manage/' && path.startsWith('/admin/')) return true;
   // /results/ must not light up on /manage/results/, and vice versa — prefix match from the root.
   return path === href || path.startsWith(href);
 }

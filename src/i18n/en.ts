@@ -17,6 +17,7 @@ export const en: Record<UiKey, string> = {
   'nav.exams': 'Exams',
   'nav.results': 'My results',
   'nav.manageResults': 'Results overview',
+  'nav.manage': 'Manage',
   'nav.menu': 'Menu',
 
   'lang.switch': '中文',

@@ -17,6 +17,7 @@ export const zhCn = {
   'nav.exams': '考试',
   'nav.results': '我的成绩',
   'nav.manageResults': '成绩总览',
+  'nav.manage': '管理',
   'nav.menu': '菜单',
 
   'lang.switch': 'English',

@@ -165,4 +165,9 @@ function revealRoleLinks(roles: readonly string[]) {
     const wanted = (el.dataset.roles ?? '').split(/\s+/).filter(Boolean);
     el.hidden = !wanted.some((r) => roles.includes(r));
   }
+  // The opposite: a note for members holding none of these roles (e.g. "you have no manager role").
+  for (const el of document.querySelectorAll<HTMLElement>('[data-roles-none]')) {
+    const unwanted = (el.dataset.rolesNone ?? '').split(/\s+/).filter(Boolean);
+    el.hidden = unwanted.some((r) => roles.includes(r));
+  }
 }
