@@ -530,10 +530,9 @@ describe('editorial helpers', () => {
     expect(quoteOccursIn('十五日内……经营者应当', '经营者应当自收到投诉之日起十五日内作出处理决定')).toBe(false);
   });
 
-  it('the editorial pass over the real bank stays fast', () => {
+  // Not timed here: speed belongs in bench/, and a wall-clock limit is flaky on a shared machine.
+  it('the real bank passes the editorial pass', () => {
     const content = loadContent();
-    const t0 = performance.now();
-    checkContent(content);
-    expect(performance.now() - t0).toBeLessThan(5000);
+    expect(errorsOnly(checkContent(content))).toEqual([]);
   });
 });
