@@ -8,7 +8,8 @@ import { openSql } from '../../src/server/sql.ts';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const dataDir = process.env.DATA_DIR ?? '.data-e2e';
-rmSync(path.join(root, dataDir), { recursive: true, force: true });
+// resolve, not join: an absolute DATA_DIR (/tmp/…) must be cleared too, not a path below the repo.
+rmSync(path.resolve(root, dataDir), { recursive: true, force: true });
 process.env.DATA_DIR = dataDir;
 
 const base = process.env.TEST_DATABASE_URL;
