@@ -38,6 +38,20 @@ function view(r: Record<string, unknown>) {
   };
 }
 
+/**
+ * Every override is audited (issue 9 review): extra attempts, extra time and a personal window are
+ * changes of an exam's settings for one person, and a personal close moves the moment keys are
+ * released for everyone (scope-and-key-release.md). Entity 'exam', so the entry is filed under the
+ * exam and its owning unit.
+ */
+async function auditOverride(tx: Tx, examId: string, member: { id: string; employeeNo: string }, before: ReturnType<typeof view> | null,
+  after: ReturnType<typeof view> | null) {
+  const strip = (v: ReturnType<typeof view> | null) => (v ? { member: member.employeeNo, extraTimeSec: v.extraTimeSec, extraAttempts: v.extraAttempts, windowOpen: v.windowOpen, windowClose: v.windowClose } : null);
+  await tx`insert into app.audit_log (actor_member_id, actor_label, action, entity, entity_id, before, after)
+    values (app_private.current_member_id(), 'member', ${after ? 'exam.override' : 'exam.override_removed'}, 'exam', ${examId},
+            ${before ? tx.json(strip(before) as never) : null}, ${after ? tx.json(strip(after) as never) : null})`;
+}
+
 export default handle({
   async PUT(req, { params }) {
     const claims = await requireUser(req);
@@ -45,12 +59,14 @@ export default handle({
     const body = await readJson(req, OverrideSchema);
     const out = await asUser(claims, async (tx) => {
       const { member } = await authorise(tx, examId, params.memberId);
+      const [prev] = await tx`select * from app.exam_overrides where exam_id = ${examId} and member_id = ${member.id}`;
       const [row] = await tx`
         insert into app.exam_overrides (exam_id, member_id, extra_time_sec, extra_attempts, window_open, window_close)
         values (${examId}, ${member.id}, ${body.extraTimeSec}, ${body.extraAttempts}, ${body.windowOpen}, ${body.windowClose})
         on conflict (exam_id, member_id) do update set extra_time_sec = excluded.extra_time_sec, extra_attempts = excluded.extra_attempts,
           window_open = excluded.window_open, window_close = excluded.window_close
         returning *`;
+      await auditOverride(tx, examId, member, prev ? view(prev) : null, view(row!));
       return { ...view(row!), member };
     });
     // Extra time applies to attempts started after this; a live attempt keeps its deadline.
@@ -62,8 +78,9 @@ export default handle({
     const examId = idParam(params, 'examId', 'exam');
     await asUser(claims, async (tx) => {
       const { member } = await authorise(tx, examId, params.memberId);
-      const r = await tx`delete from app.exam_overrides where exam_id = ${examId} and member_id = ${member.id}`;
-      if (r.count === 0) throw notFound('This person has no override for this exam.');
+      const gone = await tx`delete from app.exam_overrides where exam_id = ${examId} and member_id = ${member.id} returning *`;
+      if (gone.length === 0) throw notFound('This person has no override for this exam.');
+      await auditOverride(tx, examId, member, view(gone[0]!), null);
     });
     return new Response(null, { status: 204 });
   },

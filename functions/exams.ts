@@ -11,11 +11,10 @@ import { loadMe } from './_lib/members.ts';
 import { idParam } from './_lib/params.ts';
 import { examProblem, overdueOf, withLazyFinalisation } from './_lib/attempts.ts';
 import {
-  dbNow, examSummary, loadCandidates, loadExam, loadMyAttempts, loadMyOverrides, loadOfferedExams, type Exam,
+  dbNow, examSummary, loadExam, loadMyAttempts, loadMyOverrides, loadOfferedExams, type Exam,
 } from './_lib/exams.ts';
-import { assemblePaper, BlueprintError } from '../src/core/assembly.ts';
+import { blueprintProblem, checkBlueprint } from './_lib/exam-builder.ts';
 import { ExamSettingsSchema, resolveExamSettings } from '../src/core/exam-settings.ts';
-import { candidateFromStored } from '../src/core/paper.ts';
 import { singleLine } from '../src/core/text.ts';
 
 const AssignmentsSchema = z
@@ -135,15 +134,10 @@ export default handle({
       }
       if (Object.keys(errors).length) throw badRequest('Some assignments name unknown org units.', { errors });
 
-      // Assembly check: the bank must be able to fill the blueprint today, or no one could start.
-      try {
-        assemblePaper({ blueprint: s.blueprint, candidates: (await loadCandidates(tx)).map(candidateFromStored), seen: [], seed: 0 });
-      } catch (err) {
-        if (!(err instanceof BlueprintError)) throw err;
-        const sectionErrors: Record<string, string> = {};
-        for (const issue of err.issues) for (const n of issue.sections) sectionErrors[`blueprint.sections.${n - 1}.count`] = `Asks for more questions than the bank has (${issue.available} available for ${issue.asked} asked).`;
-        throw badRequest(err.message, { errors: sectionErrors, issues: err.issues });
-      }
+      // Assembly check: the banks the caller may use must be able to fill the blueprint today, or
+      // no one could start (functions/_lib/exam-builder.ts, shared with the exam builder).
+      const check = await checkBlueprint(tx, s.blueprint);
+      if (!check.ok) throw blueprintProblem(check);
 
       const [row] = await tx`
         insert into app.exams (title, description, kind, status, owner_org_id, created_by, window_open, window_close, time_limit_sec,

@@ -140,6 +140,38 @@ export function asUserOneStatement(claims: Claims, statement: string): Promise<R
   });
 }
 
+/**
+ * Several statements as the caller in ONE round trip and one implicit transaction (like
+ * asUserOneStatement; each statement takes its own snapshot, so a lock taken by one is followed by
+ * reads that see everything committed before it was granted). Returns the rows of each statement.
+ */
+export function asUserStatements(claims: Claims, statements: string): Promise<Record<string, unknown>[][]> {
+  return withSql(async (sql) => {
+    let results: Record<string, unknown>[][];
+    try {
+      results = (await sql.unsafe(`${claimsStatement(claims)};\n${statements}`)) as unknown as Record<string, unknown>[][];
+    } catch (err) {
+      throw sessionFailure(claims, err);
+    }
+    sessionChecked(claims);
+    return results.slice(1);
+  });
+}
+
+/**
+ * One statement as the service role in one round trip (as asUserOneStatement does for a user):
+ * for hot reads that need no transaction of their own, such as a live contest's version on every
+ * poll. `statement` must be built with `literal()` for every value. Returns its rows.
+ */
+export function asServiceOneStatement(statement: string): Promise<Record<string, unknown>[]> {
+  return withSql(async (sql) => {
+    const results = (await sql.unsafe(
+      `select set_config('request.jwt.claims', '{"role":"service_role"}', true), set_config('role', 'service_role', true);\n${statement}`,
+    )) as unknown as Record<string, unknown>[][];
+    return results[1] ?? [];
+  });
+}
+
 export function asService<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
   return withSql((sql) =>
     sql.begin(async (tx) => {

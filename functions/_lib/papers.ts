@@ -58,7 +58,7 @@ export async function preparePapers(claims: Claims, examId: string): Promise<{ p
     const [{ rev }] = (await tx`select rev::text as rev from app.bank_revision`) as unknown as [{ rev: string }];
     const bank = await bankAt(tx, rev);
     const id = literal(examId);
-    // Offered to = assigned to the member's unit or an ancestor, or an override (as exam_offered_to_me);
+    // Offered to = the exam's audience (app.exam_audience_of, the same rule as exam_offered_to_me);
     // seen = questions in earlier attempts or practice (as loadSeenQuestionIds).
     const members = await tx.unsafe(`
       select m.id, coalesce((select jsonb_agg(x.q) from (
@@ -71,9 +71,8 @@ export async function preparePapers(claims: Claims, examId: string): Promise<{ p
       from app.members m join app.org_units own on own.id = m.org_unit_id
       where m.active
         and not exists (select 1 from app.attempts a where a.exam_id = ${id}::uuid and a.member_id = m.id)
-        and (exists (select 1 from app.exam_assignments ea join app.org_units t on t.id = ea.org_unit_id
-                     where ea.exam_id = ${id}::uuid and own.path like t.path || '%')
-             or exists (select 1 from app.exam_overrides o where o.exam_id = ${id}::uuid and o.member_id = m.id))`);
+        -- Units (with subtree), overrides, named people and roles (migration 20261201000200).
+        and m.id in (select x.member_id from app.exam_audience_of(${id}::uuid) x)`);
     const key = planKey(exam);
     const rows = members.map((m) => {
       const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;

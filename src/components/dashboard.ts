@@ -6,6 +6,8 @@
 // 2. Sections with live content (an island such as "upcoming exams"): put them inside
 //    <Dashboard> in HomePage.astro, wrapped in <DashboardSection title="…">; they render below the
 //    cards, only for signed-in members.
+// 3. Required training: the `required` slot of <Dashboard> (MyAssignments, GET /api/me/assignments)
+//    renders first, right below the profile, because deadlines come before everything else.
 import { localePath, t, type Locale } from '../i18n/index.ts';
 import type { IconName } from './icons.ts';
 
@@ -35,6 +37,8 @@ export function defaultDashboardCards(locale: Locale): DashboardCard[] {
     card('exams', '/exams/', 'clipboard'),
     card('regulations', '/regulations/', 'scale'),
     card('results', '/results/', 'chart'),
+    card('contests', '/contests/', 'building'),
+    card('live', '/live/join/', 'alert'),
     card('manageResults', '/manage/results/', 'table', ['trainer', 'hr', 'admin']),
   ];
 }

@@ -34,7 +34,8 @@ export const manageGroups: readonly ManageGroup[] = [
   {
     id: 'contests',
     tools: [
-      { id: 'contests', href: '/manage/contests/', icon: 'chart', roles: TRAINERS },
+      { id: 'contests', href: '/contests/', icon: 'chart', roles: TRAINERS },
+      { id: 'seasons', href: '/contests/seasons/', icon: 'table', roles: ['trainer', 'hr', 'admin'] },
       { id: 'live', href: '/live/host/', icon: 'alert', roles: TRAINERS },
     ],
   },

@@ -43,6 +43,26 @@ export const BlueprintSectionSchema = z.strictObject({
     .max(MAX_PAPER_QUESTIONS, `A section can have at most ${MAX_PAPER_QUESTIONS} questions.`),
   /** Points per question in this section. */
   points: z.number().positive('Each question must be worth more than 0 points.').max(1000, 'A question can be worth at most 1000 points.'),
+  /**
+   * The banks this section draws from (issue 9). Absent = the official bank only, which is what
+   * every exam created before banks could be chosen drew on in practice.
+   */
+  banks: z.array(z.string().regex(/^[a-z0-9-]{2,80}$/, 'A bank id has 2–80 lower-case letters, digits or hyphens.'))
+    .min(1, 'Choose at least one bank.').max(20, 'A section can draw on at most 20 banks.').optional(),
+  /**
+   * Fixed questions instead of a random draw: exactly these question ids (of the section's type),
+   * in this order when questions are not shuffled. `count` must equal their number; `topic`,
+   * `difficulty` and `banks` do not apply.
+   */
+  questionIds: z.array(z.string().regex(/^[a-z0-9-]{2,80}$/, 'A question id has 2–80 lower-case letters, digits or hyphens.'))
+    .min(1, 'Pick at least one question.').max(MAX_PAPER_QUESTIONS).optional(),
+}).superRefine((s, ctx) => {
+  if (s.questionIds && new Set(s.questionIds).size !== s.questionIds.length) {
+    ctx.addIssue({ code: 'custom', path: ['questionIds'], message: 'A question is picked twice in this section.' });
+  }
+  if (s.questionIds && s.questionIds.length !== s.count) {
+    ctx.addIssue({ code: 'custom', path: ['count'], message: `The count must equal the number of picked questions (${s.questionIds.length}).` });
+  }
 });
 export type BlueprintSection = z.infer<typeof BlueprintSectionSchema>;
 
@@ -87,7 +107,12 @@ export interface Candidate {
   optionIds: readonly string[];
   /** Options that keep their position when options are shuffled. */
   pinnedOptionIds?: readonly string[];
+  /** The bank holding the question; absent = the official bank. */
+  bank?: string;
 }
+
+/** Banks a section draws on when it names none: exams made before banks could be chosen. */
+export const DEFAULT_BANKS: readonly string[] = Object.freeze(['official']);
 
 export interface PaperSlot {
   /** 1-based position on the paper. */
@@ -170,10 +195,13 @@ export function describeSection(section: BlueprintSectionLike, index: number): s
   const difficulty = !d ? 'any difficulty' : d[0] === d[1] ? `difficulty ${d[0]}` : `difficulty ${d[0]}–${d[1]}`;
   return `section ${index + 1} (${QUESTION_TYPE_LABELS[section.type]}, ${topic}, ${difficulty})`;
 }
-type BlueprintSectionLike = Pick<BlueprintSection, 'type' | 'topic' | 'difficulty'>;
+type BlueprintSectionLike = Pick<BlueprintSection, 'type' | 'topic' | 'difficulty'> & Partial<Pick<BlueprintSection, 'banks' | 'questionIds'>>;
 
-function matches(section: BlueprintSectionLike, c: Candidate): boolean {
+/** Does candidate `c` fit the section? Exported for the builder's "available in bank" counts. */
+export function matches(section: BlueprintSectionLike, c: Candidate): boolean {
   if (c.type !== section.type) return false;
+  if (section.questionIds) return section.questionIds.includes(c.questionId);
+  if (!(section.banks ?? DEFAULT_BANKS).includes(c.bank ?? 'official')) return false;
   if (section.topic != null && c.topic !== section.topic) return false;
   const d = section.difficulty;
   return !d || (c.difficulty >= d[0] && c.difficulty <= d[1]);
@@ -185,6 +213,9 @@ const plural = (n: number, one: string, many: string): string => `${n} ${n === 1
 
 function shortageMessage(section: BlueprintSection, index: number, available: number): string {
   const what = capitalise(describeSection(section, index));
+  if (section.questionIds) {
+    return `${what} picks ${plural(section.count, 'question', 'questions')}, but only ${available} of them are current ${QUESTION_TYPE_LABELS[section.type]} questions in the bank (retired or changed type). Pick them again.`;
+  }
   if (available === 0) {
     return `${what} asks for ${plural(section.count, 'question', 'questions')}, but the bank has no questions that match. Change the section's type, topic or difficulty range, remove the section, or add questions to the bank.`;
   }
@@ -289,6 +320,10 @@ export function assemblePaper(input: AssemblyInput): PaperSlot[] {
     chosen.sort((a, b) => (rank.get(a.questionId) as number) - (rank.get(b.questionId) as number));
     if (blueprint.shuffleQuestions) {
       chosen = shuffle(chosen, rngFor(input.seed, 'order', si));
+    } else if (section.questionIds) {
+      // Fixed questions keep the order the trainer picked them in.
+      const at = new Map(section.questionIds.map((id, i) => [id, i]));
+      chosen.sort((a, b) => (at.get(a.questionId) as number) - (at.get(b.questionId) as number));
     } else {
       chosen.sort((a, b) => byCodeUnits(a.questionId, b.questionId)); // bank order
     }

@@ -60,6 +60,8 @@ export interface StoredPublicVersion {
   stem: string;
   options: readonly Option[] | null;
   blankCount: number;
+  /** The bank holding the question (assembly filters by it); absent = the official bank. */
+  bank?: string;
 }
 
 /**
@@ -95,6 +97,7 @@ export function candidateFromStored(v: StoredPublicVersion): Candidate {
     difficulty: v.difficulty,
     optionIds: options.map((o) => o.id),
     pinnedOptionIds: pinnedOptionIds(options),
+    ...(v.bank !== undefined ? { bank: v.bank } : {}),
   };
 }
 

@@ -60,7 +60,7 @@ export const en: Record<UiKey, string> = {
 
   'signIn.title': 'Sign in',
   'signIn.heading': 'Sign in to XiaoBao Academy',
-  'signIn.intro': 'Use the work email and password issued by your bank.',
+  'signIn.intro': 'Sign in with your employee number or work email and the password issued by your bank.',
   'signIn.email': 'Email',
   'signIn.password': 'Password',
   'signIn.submit': 'Sign in',
@@ -94,6 +94,10 @@ export const en: Record<UiKey, string> = {
   'dashboard.card.regulations.body': 'Read the full texts of laws and regulations, by chapter and article.',
   'dashboard.card.results.title': 'My results',
   'dashboard.card.results.body': 'See your exam scores and learning progress.',
+  'dashboard.card.contests.title': 'Contests',
+  'dashboard.card.contests.body': 'The online mock contests you take part in, with rankings and scores.',
+  'dashboard.card.live.title': 'Live contest',
+  'dashboard.card.live.body': 'Join an on-site contest from your phone: enter the PIN on the big screen or scan the code.',
   'dashboard.card.manageResults.title': 'Results overview',
   'dashboard.card.manageResults.body': 'Completion and scores across the units you manage.',
 

@@ -60,7 +60,7 @@ export const zhCn = {
 
   'signIn.title': '登录',
   'signIn.heading': '登录消保学堂',
-  'signIn.intro': '请使用本行分配的工作邮箱和密码登录。',
+  'signIn.intro': '请使用您的工号或工作邮箱，以及本行分配的密码登录。',
   'signIn.email': '邮箱',
   'signIn.password': '密码',
   'signIn.submit': '登录',
@@ -94,6 +94,10 @@ export const zhCn = {
   'dashboard.card.regulations.body': '查阅法律法规全文，按章、条定位。',
   'dashboard.card.results.title': '我的成绩',
   'dashboard.card.results.body': '查看历次考试成绩与学习进度。',
+  'dashboard.card.contests.title': '竞赛',
+  'dashboard.card.contests.body': '您参加的线上模拟竞赛、排名与成绩。',
+  'dashboard.card.live.title': '现场竞赛',
+  'dashboard.card.live.body': '用手机加入现场知识竞赛：输入大屏上的 PIN 或扫码。',
   'dashboard.card.manageResults.title': '成绩总览',
   'dashboard.card.manageResults.body': '查看所辖机构的完成情况与成绩。',
 

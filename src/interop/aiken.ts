@@ -19,6 +19,7 @@ import {
   DEFAULT_DIFFICULTY,
   DEFAULT_TOPIC,
   InteropFileError,
+  checkQuestionCount,
   checkTextInput,
   flagDuplicatesInFile,
   outcomeFor,
@@ -51,6 +52,7 @@ export function parseAiken(text: string, _opts: TextParseOptions = {}): ParsedRo
 
   const finish = (answerRaw: string | null, answerLine: number): void => {
     if (!cur) return;
+    checkQuestionCount(outcomes.length + 1, 'Aiken');
     const row = cur.line;
     const problems: RowProblem[] = [];
     const normalisations: Normalisation[] = [];

@@ -19,6 +19,7 @@
 import {
   DEFAULT_TOPIC,
   InteropFileError,
+  checkQuestionCount,
   checkTextInput,
   flagDuplicatesInFile,
   parsedRows,
@@ -205,6 +206,7 @@ export function parseGift(text: string, opts: TextParseOptions = {}): ParsedRows
       topic = topicFromCategory(escapePost(escapePre(cat[1] as string))) || DEFAULT_TOPIC;
       continue;
     }
+    checkQuestionCount(outcomes.length + 1, 'GIFT');
     const q = readQuestion(b, topic);
     if ('error' in q) {
       outcomes.push({ row: b.line, problems: [{ row: b.line, column: COLUMNS.answers, message_zh: q.error_zh, message_en: q.error, fix_zh: '修正后重新上传。', fix_en: 'Fix it and upload again.' }], normalisations: [], warnings: [] });

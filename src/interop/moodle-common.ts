@@ -87,7 +87,7 @@ export function htmlToText(html: string): { text: string; images: number; script
     .replace(/\r\n?/g, '\n')
     .replace(/\n/g, ' ') // in HTML a newline is a space; line breaks are tags
     .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<li\b[^>]*>/gi, '\n')
+    .replace(/<li\b[^<>]*>/gi, '\n') // [^<>]: [^>]* was quadratic on thousands of unclosed <li
     .replace(/<\/(p|div|li|ol|ul|tr|h[1-6]|blockquote|pre)\s*>/gi, '\n');
   const stripped = sanitizeHtml(marked, {
     allowedTags: [],
@@ -180,7 +180,9 @@ export function toGraderText(modelAnswer: string, rubric: readonly string[]): st
 
 export function fromGraderText(text: string): { modelAnswer: string; rubric: string[] } {
   const t = text.replace(/\r\n?/g, '\n').trim();
-  const m = /\n?\s*(?:评分要点|得分要点|marking points|rubric)\s*[:：]\s*\n?/i.exec(t);
+  // The heading is found by its words, not by the whitespace before it: a leading `\s*` made the
+  // search quadratic on long runs of spaces (a hostile file). The answer part is trimmed anyway.
+  const m = /(?:评分要点|得分要点|marking points|rubric)\s*[:：]\s*\n?/i.exec(t);
   const answerPart = (m ? t.slice(0, m.index) : t).replace(/^\s*(?:参考答案|model answer)\s*[:：]\s*\n?/i, '').trim();
   const rubric = m
     ? t.slice(m.index + m[0].length).split('\n').map((l) => l.replace(/^\s*(?:\d+[.、)）]|[-•·*])\s*/, '').trim()).filter((l) => l !== '')

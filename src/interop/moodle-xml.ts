@@ -21,6 +21,7 @@ import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import {
   DEFAULT_TOPIC,
   InteropFileError,
+  checkQuestionCount,
   checkTextInput,
   flagDuplicatesInFile,
   parsedRows,
@@ -171,7 +172,14 @@ export function parseMoodleXml(text: string, opts: TextParseOptions = {}): Parse
     const e = valid.err;
     throw new InteropFileError('not_xml', `不是格式正确的 XML（第 ${e.line} 行第 ${e.col} 列：${e.msg}）。请上传 Moodle 导出的 XML 文件。`, `This is not well-formed XML (line ${e.line}, column ${e.col}: ${e.msg}). Upload the XML file Moodle exported.`);
   }
-  const doc = parser().parse(src) as XNode;
+  let doc: XNode;
+  try {
+    doc = parser().parse(src) as XNode;
+  } catch (err) {
+    // fast-xml-parser refuses element names such as __proto__ or constructor (prototype pollution).
+    const why = err instanceof Error ? err.message : String(err);
+    throw new InteropFileError('not_xml', `无法读取该 XML 文件（${why}）。请上传 Moodle 导出的 XML 文件。`, `This XML file cannot be read (${why}). Upload the XML file Moodle exported.`);
+  }
   // An empty <quiz></quiz> parses as a string.
   const quiz = doc.quiz === '' ? {} : child(doc, 'quiz');
   if (!quiz) {
@@ -187,6 +195,7 @@ export function parseMoodleXml(text: string, opts: TextParseOptions = {}): Parse
       continue;
     }
     row += 1;
+    checkQuestionCount(row, 'Moodle XML');
     outcomes.push(draftFromMoodle(toMoodleQuestion(q, row, topic), opts, COLUMNS));
   }
   if (outcomes.length === 0) {

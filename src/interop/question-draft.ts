@@ -34,6 +34,7 @@ import {
 } from '../core/questions.ts';
 import { normaliseBlank } from '../core/normalise.ts';
 import { looksLikeMarkup } from './text.ts';
+import { findControlChar } from '../core/text.ts';
 
 export interface DraftOption {
   /** Option id; importers use the display letters A, B, C… */
@@ -136,6 +137,18 @@ export function checkTextInput(text: string, what: string): void {
   if (text.trim() === '') throw new InteropFileError('empty_file', `${what} 文件是空的。`, `The ${what} file is empty.`);
   if (text.length > MAX_TEXT_CHARS) {
     throw new InteropFileError('too_large', `${what} 文件太大（超过 ${MAX_TEXT_CHARS / 1024 / 1024} MB 字符），请拆分后分别导入。`, `The ${what} file is too large (over ${MAX_TEXT_CHARS / 1024 / 1024} M characters); split it and import the parts one by one.`);
+  }
+}
+
+/**
+ * Questions one text file may hold: the spreadsheet's row limit (spreadsheet.ts DEFAULT_MAX_ROWS).
+ * Parsers call this as they go, so a file of a million tiny questions is refused before they are built.
+ */
+export const MAX_TEXT_QUESTIONS = 20_000;
+
+export function checkQuestionCount(count: number, what: string): void {
+  if (count > MAX_TEXT_QUESTIONS) {
+    throw new InteropFileError('too_many_rows', `${what} 文件中的题目超过 ${MAX_TEXT_QUESTIONS} 道，请拆分后分别导入。`, `The ${what} file holds more than ${MAX_TEXT_QUESTIONS} questions; split it and import the parts one by one.`);
   }
 }
 
@@ -426,6 +439,18 @@ export function validateDraft(input: QuestionDraft, row = 0, columns: Partial<Re
     if (!marked.has(f) && looksLikeMarkup(t)) {
       marked.add(f);
       add(f, `${col(f)}含有 HTML 或脚本标记，只接受纯文本。`, `${col(f)} contains HTML or script markup; only plain text is accepted.`, '删除尖括号标签（如 <b>、<script>）。', 'Remove the angle-bracket tags (such as <b> or <script>).');
+    }
+  }
+  // The one text rule (src/core/text.ts): no NUL or control characters. PostgreSQL cannot store a
+  // NUL (the import would fail with a server error) and the others would end up in exports.
+  const fields: [DraftField, unknown][] = [
+    ['id', draft.id], ['stem', draft.stem], ['options', draft.options], ['key', draft.key], ['explanation', draft.explanation],
+    ['topic', draft.topic], ['tags', draft.tags], ['source', draft.source],
+  ];
+  for (const [f, value] of fields) {
+    const hit = findControlChar(value);
+    if (hit) {
+      add(f, `${col(f)}含有不可见的控制字符（如 NUL），无法保存。`, `${col(f)}: ${hit.message}`, '删除该字符（可复制为纯文本后重新粘贴）后重新上传。', 'Remove the character (paste the text as plain text) and upload again.');
     }
   }
   return out;

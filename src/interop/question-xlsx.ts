@@ -99,7 +99,9 @@ export const TEMPLATE_COLUMNS = [
 function foldHeader(h: string): string {
   return h
     .normalize('NFKC')
-    .replace(/[(（][^)）]*[)）]/g, '') // 题型（必填）
+    // 题型（必填）. An opening bracket inside a group ends the scan: `[^)）]*` was quadratic on a cell of
+    // thousands of "(" (one shared string can fill every cell of the first 20 rows).
+    .replace(/[(（][^()（）]*[)）]/g, '')
     .replace(/[\s*＊:：]/g, '')
     .toLowerCase();
 }

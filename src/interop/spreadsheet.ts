@@ -214,7 +214,8 @@ function isoDate(d: Date): string {
 export function formatNumber(n: number, numFmt: string | undefined): string {
   if (!Number.isFinite(n)) return '';
   const general = (): string => (Number.isSafeInteger(n) ? String(n) : String(Number.parseFloat(n.toPrecision(15))));
-  const fmt = (numFmt ?? '').split(';')[0]?.replace(/"[^"]*"|\[[^\]]*\]|\\./g, '') ?? '';
+  // A [section] also ends at the next "[": `[^\]]*` was quadratic on a crafted format (review R1).
+  const fmt = (numFmt ?? '').split(';')[0]?.replace(/"[^"]*"|\[[^[\]]*\]|\\./g, '') ?? '';
   if (fmt === '' || /^general$/i.test(fmt) || fmt === '@') return general();
   const m = /^(#,##)?(0+)(?:\.(0+))?(%)?$/.exec(fmt.trim());
   if (!m) return general();

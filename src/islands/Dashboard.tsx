@@ -1,6 +1,7 @@
 // Signed-in home: who I am (name, employee number, org path, roles) and where to go next.
-// Extension points (see src/components/dashboard.ts): `cards` (link cards, role-filtered) and
-// `children` (sections with their own islands, rendered below the cards).
+// Extension points (see src/components/dashboard.ts): `cards` (link cards, role-filtered),
+// `required` (the employee's required training, first) and `children` (sections with their own
+// islands, rendered below the cards).
 import { createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { cachedMe, fetchMe, hasStoredSession, ME_EVENT, signOut, type Me } from '../client/session-hint.ts';
 import { roleLabel, translator, type Locale } from '../i18n/index.ts';
@@ -12,6 +13,8 @@ interface Props {
   cards: DashboardCard[];
   /** Extra dashboard sections (DashboardSection blocks from HomePage.astro). */
   children?: JSX.Element;
+  /** Required training (the `required` slot: MyAssignments), shown first, right below the profile. */
+  required?: JSX.Element;
 }
 
 const Icon = (p: { name: keyof typeof icons; class?: string }) => (
@@ -123,6 +126,8 @@ export default function Dashboard(props: Props) {
           )}
         </Show>
       </section>
+
+      {props.required}
 
       <section class="dash-start" aria-labelledby="dash-start-title">
         <h2 id="dash-start-title" class="section-title">{tr('dashboard.start')}</h2>

@@ -1,20 +1,24 @@
-// /manage/results/ — trainers, HR and admins: attempts of the people in my scope for one exam
-// (RLS decides the scope), a summary, links to each attempt's details, and a CSV export that is
+// /manage/results/ — trainers, HR and admins: every exam in my scope (also those nobody has taken
+// yet), the attempts of the people in my scope for one exam (RLS decides the scope), who in the
+// audience has not started, a summary, links to each attempt's details, and a CSV export that is
 // safe to open in Excel (src/core/csv.ts guards against formula injection).
 import { createMemo, createResource, createSignal, For, onMount, Show } from 'solid-js';
-import { signInUrl } from '../client/api.ts';
+import { api, signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
-import { getManageResults, type ManageResultRow } from '../client/exam-api.ts';
+import type { ManageResultRow } from '../client/exam-api.ts';
+import { getScopeExams, type NotStartedRow } from '../client/trainer-api.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
 import { toCsv } from '../core/csv.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
+import { examsTr, type ExamsKey } from '../i18n/trainer-exams.ts';
 import LoadError from './shared/LoadError.tsx';
 import NoAccess from './shared/NoAccess.tsx';
 import { errorStatus, valueOf } from './shared/resource.ts';
 
 export default function ManageResults(props: { locale: Locale }) {
   const tr = translator(props.locale);
-  const [rows, { refetch }] = createResource(() => (hasStoredSession() ? true : null), () => getManageResults());
+  const tx = examsTr(props.locale);
+  const [examList, { refetch }] = createResource(() => (hasStoredSession() ? true : null), () => getScopeExams());
   const [examId, setExamId] = createSignal(new URLSearchParams(location.search).get('examId') ?? '');
   const [query, setQuery] = createSignal('');
 
@@ -22,18 +26,18 @@ export default function ManageResults(props: { locale: Locale }) {
     if (!hasStoredSession()) location.assign(signInUrl());
   });
 
-  const exams = createMemo(() => {
-    const seen = new Map<string, string>();
-    for (const r of valueOf(rows) ?? []) if (!seen.has(r.examId)) seen.set(r.examId, r.examTitle ?? r.examId);
-    return Array.from(seen, ([id, title]) => ({ id, title })).sort((a, b) => a.title.localeCompare(b.title, 'zh-CN'));
-  });
+  const exams = createMemo(() => valueOf(examList) ?? []);
   const selected = () => examId() || exams()[0]?.id || '';
-  const visible = createMemo(() => {
+  const [detail] = createResource(() => (selected() ? selected() : null), (id) =>
+    api<{ rows: ManageResultRow[]; notStarted?: NotStartedRow[] }>(`/api/manage/results?examId=${encodeURIComponent(id)}`));
+  const rows = () => valueOf(detail)?.rows ?? [];
+  const matchesQuery = (name: string, no: string) => {
     const q = query().trim().toLowerCase();
-    return (valueOf(rows) ?? []).filter(
-      (r) => r.examId === selected() && (!q || r.name.toLowerCase().indexOf(q) !== -1 || r.employeeNo.toLowerCase().indexOf(q) !== -1),
-    );
-  });
+    return !q || name.toLowerCase().indexOf(q) !== -1 || no.toLowerCase().indexOf(q) !== -1;
+  };
+  const visible = createMemo(() => rows().filter((r) => r.examId === selected() && matchesQuery(r.name, r.employeeNo)));
+  const notStarted = createMemo(() => (valueOf(detail)?.notStarted ?? []).filter((p) => matchesQuery(p.name, p.employeeNo)));
+  const current = () => exams().find((e) => e.id === selected()) ?? null;
   const summary = createMemo(() => {
     const scored = visible().filter((r) => r.state !== 'in_progress' && r.score !== null);
     const avg = scored.length ? scored.reduce((s, r) => s + (r.score as number), 0) / scored.length : null;
@@ -73,29 +77,29 @@ export default function ManageResults(props: { locale: Locale }) {
     setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   };
 
-  const forbidden = () => errorStatus(rows) === 403;
+  const forbidden = () => errorStatus(examList) === 403;
 
   return (
     <div class="vstack">
       <Show when={forbidden()}>
         <NoAccess locale={props.locale} tr={tr} />
       </Show>
-      <Show when={rows.error && !forbidden()}>
-        <LoadError error={rows.error} onRetry={() => void refetch()} tr={tr} />
+      <Show when={examList.error && !forbidden()}>
+        <LoadError error={examList.error} onRetry={() => void refetch()} tr={tr} />
       </Show>
-      <Show when={rows.loading && !valueOf(rows)}>
+      <Show when={examList.loading && !valueOf(examList)}>
         <span class="visually-hidden" role="status">{tr('app.loading')}</span>
         <span class="skeleton" style={{ height: '14rem' }} />
       </Show>
-      <Show when={valueOf(rows) && exams().length === 0}>
+      <Show when={valueOf(examList) && exams().length === 0}>
         <p class="card empty">{tr('manage.noExams')}</p>
       </Show>
-      <Show when={valueOf(rows) && exams().length > 0}>
+      <Show when={valueOf(examList) && exams().length > 0}>
         <div class="card manage-controls">
           <label class="field">
             <span class="label">{tr('manage.pickExam')}</span>
             <select class="select" value={selected()} onChange={(e) => choose(e.currentTarget.value)} data-testid="manage-exam">
-              <For each={exams()}>{(e) => <option value={e.id}>{e.title}</option>}</For>
+              <For each={exams()}>{(e) => <option value={e.id}>{e.title}{e.status !== 'published' ? `（${tx(`ex.status.${e.status}` as ExamsKey)}）` : ''}</option>}</For>
             </select>
           </label>
           <label class="field">
@@ -109,7 +113,14 @@ export default function ManageResults(props: { locale: Locale }) {
             </button>
           </div>
         </div>
-        <Show when={visible().length > 0} fallback={<p class="card empty">{tr('manage.empty')}</p>}>
+        <Show when={current()}>{(e) => (
+          <p class="muted small" data-testid="audience-summary">{tx('r.audience', { n: e().audience, p: e().people, m: e().notStarted })}</p>
+        )}</Show>
+        <Show when={detail.loading && !valueOf(detail)}><span class="skeleton" style={{ height: '6rem' }} /></Show>
+        <Show when={valueOf(detail)}>
+        <Show when={visible().length > 0} fallback={
+          <p class="card empty" data-testid="results-empty">{query().trim() && rows().length > 0 ? tx('r.noOneMatches', { q: query().trim() }) : tx('r.nobodyYet')}</p>
+        }>
           <div class="table-wrap">
             <table class="table manage-table" data-testid="manage-table">
               <thead>
@@ -159,6 +170,20 @@ export default function ManageResults(props: { locale: Locale }) {
               </tbody>
             </table>
           </div>
+        </Show>
+        <section class="card not-started" aria-labelledby="not-started-title" data-testid="not-started">
+          <h2 id="not-started-title" class="card-title">{tx('r.notStarted', { n: notStarted().length })}</h2>
+          <Show when={notStarted().length > 0} fallback={
+            <p class="muted">{query().trim() && (valueOf(detail)?.notStarted ?? []).length > 0 ? tx('r.noOneMatches', { q: query().trim() }) : tx('r.notStartedNone')}</p>
+          }>
+            <ul class="not-started-list">
+              <For each={notStarted()}>{(p) => (
+                <li><strong>{p.name}</strong> <span class="mono small">{p.employeeNo}</span> <span class="muted small">{p.orgName}</span>
+                  <Show when={p.dueAt}><span class="small muted"> · {tx('r.dueAt')} {formatDateTime(p.dueAt, props.locale)}</span></Show></li>
+              )}</For>
+            </ul>
+          </Show>
+        </section>
         </Show>
       </Show>
     </div>

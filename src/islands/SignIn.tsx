@@ -1,22 +1,25 @@
-// Email + password sign-in through supabase-js (Supabase Auth in production, local auth otherwise).
-// On success the browser goes to ?next= (this site's pages only, see ../client/next.ts) or the
-// locale's home page.
+// Employee number (工号) or email + password. POST /api/sign-in resolves a 工号 to its account and
+// performs the password grant against the auth server (Supabase Auth in production, local auth
+// otherwise); the session it returns is handed to supabase-js (setSession), which keeps and
+// refreshes it as after signInWithPassword. On success the browser goes to ?next= (this site's
+// pages only, see ../client/next.ts) or the locale's home page.
 import { createSignal, onMount, Show } from 'solid-js';
 import { supabase } from '../client/supabase.ts';
 import { fetchMe } from '../client/session-hint.ts';
 import { safeNext } from '../client/next.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import { icons } from '../components/icons.ts';
+import { ot, type OrgKey } from '../i18n/org.ts';
 
 interface Props {
   locale: Locale;
 }
 
-/** Maps a supabase-js auth error to a message key. */
-function errorKey(error: { status?: number; code?: string; name?: string; message?: string }): UiKey {
+/** Maps a sign-in error (from /api/sign-in or supabase-js) to a message key. */
+function errorKey(error: { status?: number; code?: string; name?: string; message?: string }): UiKey | OrgKey {
   if (error.status === 429 || error.code === 'over_request_rate_limit') return 'signIn.error.rateLimited';
   if (error.code === 'invalid_credentials' || (error.status === 400 && /invalid login credentials/i.test(error.message ?? ''))) {
-    return 'signIn.error.invalid';
+    return 'signIn.identifierInvalid';
   }
   if (error.code === 'user_banned') return 'signIn.error.disabled';
   // supabase-js reports "server unreachable" as AuthRetryableFetchError (status 0) or a TypeError.
@@ -25,13 +28,14 @@ function errorKey(error: { status?: number; code?: string; name?: string; messag
 }
 
 export default function SignIn(props: Props) {
-  const tr = translator(props.locale);
+  const ui = translator(props.locale);
+  const tr = (key: UiKey | OrgKey) => (key.startsWith('signIn.identifier') ? ot(props.locale, key as OrgKey) : ui(key as UiKey));
   // Inputs are uncontrolled: values are read from the DOM on submit, so text typed (or autofilled
   // by a password manager, which may not fire input events) before hydration is never lost.
   const [emailMissing, setEmailMissing] = createSignal(false);
   const [showPassword, setShowPassword] = createSignal(false);
   const [busy, setBusy] = createSignal(false);
-  const [error, setError] = createSignal<UiKey | null>(null);
+  const [error, setError] = createSignal<UiKey | OrgKey | null>(null);
   const [ready, setReady] = createSignal(false);
   let emailInput: HTMLInputElement | undefined;
   let passwordInput: HTMLInputElement | undefined;
@@ -47,13 +51,21 @@ export default function SignIn(props: Props) {
     const pass = passwordInput?.value ?? '';
     setEmailMissing(!mail);
     if (!mail || !pass) {
-      setError('signIn.error.missing');
+      setError('signIn.identifierMissing');
       (mail ? passwordInput : emailInput)?.focus();
       return;
     }
     setBusy(true);
     try {
-      const { error: authError } = await supabase.auth.signInWithPassword({ email: mail, password: pass });
+      const res = await fetch('/api/sign-in', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
+        body: JSON.stringify({ identifier: mail, password: pass }),
+      });
+      const body = (await res.json().catch(() => ({}))) as { code?: string; access_token?: string; refresh_token?: string };
+      const { error: authError } = res.ok && body.access_token && body.refresh_token
+        ? await supabase.auth.setSession({ access_token: body.access_token, refresh_token: body.refresh_token })
+        : { error: { status: res.status, code: body.code } };
       if (authError) {
         setError(errorKey(authError));
         setBusy(false);
@@ -85,19 +97,18 @@ export default function SignIn(props: Props) {
       </div>
 
       <div class="field">
-        <label class="label" for="signin-email">{tr('signIn.email')}</label>
+        <label class="label" for="signin-email">{tr('signIn.identifier')}</label>
         <input
           ref={emailInput}
           id="signin-email"
           class="input"
-          type="email"
+          type="text"
           name="email"
-          inputmode="email"
           autocomplete="username"
           autocapitalize="none"
           spellcheck={false}
           required
-          aria-invalid={error() === 'signIn.error.invalid' || (error() === 'signIn.error.missing' && emailMissing()) ? 'true' : undefined}
+          aria-invalid={error() === 'signIn.identifierInvalid' || (error() === 'signIn.identifierMissing' && emailMissing()) ? 'true' : undefined}
         />
       </div>
 
@@ -112,7 +123,7 @@ export default function SignIn(props: Props) {
             name="password"
             autocomplete="current-password"
             required
-            aria-invalid={error() === 'signIn.error.invalid' || (error() === 'signIn.error.missing' && !emailMissing()) ? 'true' : undefined}
+            aria-invalid={error() === 'signIn.identifierInvalid' || (error() === 'signIn.identifierMissing' && !emailMissing()) ? 'true' : undefined}
           />
           <button
             type="button"

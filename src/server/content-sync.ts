@@ -8,6 +8,10 @@ import { checkContent, errorsOnly, formatProblems } from '../content/check.ts';
 import { toQuestionVersion } from '../content/question-version.ts';
 import type { QuestionVersion } from '../core/questions.ts';
 import type { Sql } from './sql.ts';
+import { normaliseStem } from '../interop/question-draft.ts';
+
+/** The duplicate-detection key of a stem: sha-256 of its normalised form (32 hex digits). */
+export const stemKeyOf = (stem: string) => createHash('sha256').update(normaliseStem(stem)).digest('hex').slice(0, 32);
 
 /** Stable JSON: object keys sorted, so the hash only changes when content does. */
 function canonical(value: unknown): string {
@@ -59,12 +63,15 @@ export async function syncContent(sql: Sql, root?: string): Promise<SyncReport> 
 
     for (const l of content.lessons) {
       const hash = contentHash({ data: l.data, body: l.body });
+      // The lesson's citations, so a rule change can flag the lessons citing it (migration 20261201000150).
+      const cites = [...new Map(l.cites.filter((c) => c.law).map((c) => [`${c.law}#${c.article ?? ''}`, c.article === null ? { instrument: c.law } : { instrument: c.law, article: c.article }])).values()];
       const r = await tx`
-        insert into app.lessons (id, title, module, sort_order, content_hash)
-        values (${l.id}, ${l.data.title}, ${l.data.module}, ${l.data.order}, ${hash})
+        insert into app.lessons (id, title, module, sort_order, content_hash, cites)
+        values (${l.id}, ${l.data.title}, ${l.data.module}, ${l.data.order}, ${hash}, ${tx.json(cites)})
         on conflict (id) do update set title = excluded.title, module = excluded.module, sort_order = excluded.sort_order,
-          content_hash = excluded.content_hash, retired_at = null, updated_at = now()
-        where app.lessons.content_hash is distinct from excluded.content_hash or app.lessons.retired_at is not null`;
+          content_hash = excluded.content_hash, cites = excluded.cites, retired_at = null, updated_at = now()
+        where app.lessons.content_hash is distinct from excluded.content_hash or app.lessons.retired_at is not null
+          or app.lessons.cites is distinct from excluded.cites`;
       report.lessons += r.count;
     }
     await tx`update app.lessons set retired_at = now() where retired_at is null and id not in (select jsonb_array_elements_text(${tx.json(content.lessons.map((l) => l.id))}))`;
@@ -112,6 +119,13 @@ export async function syncContent(sql: Sql, root?: string): Promise<SyncReport> 
       if (known) report.questions.versioned++;
       else report.questions.created++;
     }
+
+    // Duplicate detection compares normalised stems (functions/_lib/banks/drafts.ts stemKeyOf): the
+    // official questions carry theirs, so a trainer's copy or import of one is recognised.
+    const stemKeys = content.questions.map((q) => ({ id: q.data.id, key: stemKeyOf(q.data.stem) }));
+    await tx`update app.questions q set stem_key = k.key
+      from jsonb_to_recordset(${tx.json(stemKeys)}) as k(id text, key text)
+      where q.id = k.id and q.stem_key is distinct from k.key`;
 
     const ids = content.questions.map((q) => q.data.id);
     const retired = await tx`update app.questions set retired_at = now()

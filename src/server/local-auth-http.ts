@@ -9,6 +9,12 @@ export interface ServeOptions {
    * clients; the real server uses the socket's address so a client cannot pick its own rate-limit key.
    */
   trustForwardedFor?: boolean;
+  /**
+   * Take X-Forwarded-For from requests that carry this secret in `x-xiaobao-forward-secret`: the
+   * sign-in function (functions/sign-in.ts) calls local auth over loopback on behalf of a browser and
+   * forwards the browser's address, so sign-in limits stay per client address.
+   */
+  forwardSecret?: string;
 }
 
 /**
@@ -67,7 +73,9 @@ export async function serveLocalAuth(auth: LocalAuth, baseUrl: string, req: http
   if (body === 'too-large') return tooLarge(req, res);
   const headers = new Headers();
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-  if (!options.trustForwardedFor || !headers.has('x-forwarded-for')) headers.set('x-forwarded-for', req.socket.remoteAddress ?? 'local');
+  const forwarded = Boolean(options.forwardSecret) && headers.get('x-xiaobao-forward-secret') === options.forwardSecret;
+  headers.delete('x-xiaobao-forward-secret');
+  if (!(options.trustForwardedFor || forwarded) || !headers.has('x-forwarded-for')) headers.set('x-forwarded-for', req.socket.remoteAddress ?? 'local');
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   const response = await auth.handle(new Request(`${baseUrl}${req.url}`, { method: req.method, headers, body: hasBody ? body : undefined }));
   res.writeHead(response.status, Object.fromEntries(response.headers));

@@ -134,6 +134,10 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     const baseUrl = `http://${host}:${port}`;
     stops.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve(undefined)); }));
     if (!externalAuth) process.env.SUPABASE_URL = baseUrl;
+    // functions/sign-in.ts calls local auth over loopback for a browser; with this secret local auth
+    // takes the browser's address from X-Forwarded-For (sign-in limits are per address).
+    const forwardSecret = randomBytes(24).toString('hex');
+    if (!externalAuth) process.env.LOCAL_AUTH_FORWARD_SECRET = forwardSecret;
 
     let functionsHost: FunctionsHost | null = null;
     // One pool shared by the functions and local auth (the same module instance the functions
@@ -217,7 +221,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
 
     serve = async (req, res) => {
       try {
-        if (auth && req.url?.startsWith('/auth/v1/')) return await serveLocalAuth(auth, baseUrl, req, res);
+        if (auth && req.url?.startsWith('/auth/v1/')) return await serveLocalAuth(auth, baseUrl, req, res, { forwardSecret });
         if (functionsHost && (await functionsHost.serve(req, res))) return;
         const pathname = new URL(req.url ?? '/', baseUrl).pathname;
         const name = defaultPathFunction(pathname);

@@ -21,6 +21,8 @@ export const demoUnits: Unit[] = [
   { code: 'JN', name: '济南分行', kind: 'branch', parent: 'HQ' },
   { code: 'JN-LX', name: '历下支行', kind: 'sub_branch', parent: 'JN' },
   { code: 'JN-HY', name: '槐荫支行', kind: 'sub_branch', parent: 'JN' },
+  // A fourth department with staff, so a live contest between four departments can be tried.
+  { code: 'JN-OPS', name: '济南分行营业部', kind: 'department', parent: 'JN' },
 ];
 
 export const demoPeople: Person[] = [
@@ -44,6 +46,9 @@ export const demoPeople: Person[] = [
   { no: 'E1013', name: '高雪', unit: 'HQ-CP', roles: ['employee'] },
   { no: 'E1014', name: '林峰', unit: 'HQ-HR', roles: ['employee'] },
   { no: 'E1015', name: '罗倩', unit: 'QD-SN', roles: ['employee'] },
+  { no: 'E1016', name: '宋佳', unit: 'JN-OPS', roles: ['employee'] },
+  { no: 'E1017', name: '韩磊', unit: 'JN-OPS', roles: ['employee'] },
+  { no: 'E1018', name: '唐敏', unit: 'HQ-CP', roles: ['employee'] },
 ];
 
 export interface DemoAccount { role: string; name: string; employeeNo: string; org: string; email: string; password: string }

@@ -41,10 +41,21 @@ test('employee signs in and sees the dashboard with name and org path', async ({
   await expect(page.locator('.landing')).toBeHidden();
 });
 
-test('a trainer sees the role-only 成绩总览 link', async ({ page }) => {
+test('a trainer sees the role-only 管理 link, and the hub shows trainer tools but not admin ones', async ({ page }) => {
   await signIn(page, 'trainer');
-  await expect(page.locator('.nav-desktop').getByRole('link', { name: '成绩总览' })).toBeVisible();
+  await expect(page.locator('.nav-desktop').getByRole('link', { name: '管理' })).toBeVisible();
   await expect(page.locator('.dashboard a[data-card="manageResults"]')).toBeVisible();
+  await page.locator('.nav-desktop').getByRole('link', { name: '管理' }).click();
+  await expect(page.getByRole('link', { name: /题库/ })).toBeVisible();
+  await expect(page.getByRole('link', { name: /组织架构/ })).toBeHidden();
+});
+
+test('an employee has no 管理 link, and the hub says they have no management role', async ({ page }) => {
+  await signIn(page, 'employee');
+  await expect(page.locator('.nav-desktop').getByRole('link', { name: '管理' })).toBeHidden();
+  await page.goto('/manage/');
+  await expect(page.getByText('您的账号没有管理权限')).toBeVisible();
+  await expect(page.getByRole('link', { name: /题库/ })).toBeHidden();
 });
 
 test('wrong password shows a clear message and stays on sign-in', async ({ page }) => {
@@ -53,7 +64,7 @@ test('wrong password shows a clear message and stays on sign-in', async ({ page 
   await page.getByLabel('邮箱').fill(account.email);
   await page.getByLabel('密码', { exact: true }).fill('not-the-password');
   await page.getByRole('button', { name: '登录', exact: true }).click();
-  await expect(page.getByRole('alert')).toHaveText('邮箱或密码不正确');
+  await expect(page.getByRole('alert')).toHaveText('工号/邮箱或密码不正确');
   await expect(page).toHaveURL(/\/sign-in\/$/);
 });
 
@@ -95,7 +106,7 @@ test('/en/ renders English chrome', async ({ page }) => {
 test('English sign-in shows English errors', async ({ page }) => {
   await page.goto('/en/sign-in/');
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
-  await expect(page.getByRole('alert')).toHaveText('Enter your email and password.');
+  await expect(page.getByRole('alert')).toHaveText('Enter your employee number or email, and your password.');
 });
 
 test('unknown pages get the localised 404 page, with HTTP status 404', async ({ page }) => {

@@ -59,7 +59,8 @@ describe('finding 2: closed (exam-only) questions are never served by practice, 
     const qids = await bankWithQuestions('sec-closed-bank', 'closed', 'sec-closed', 3);
     const exam = await createExam(h, {
       title: '闭卷题库考试', windowClose: inDays(2), reviewPolicy: DEFERRED,
-      blueprint: { sections: [{ type: 'single', topic: 'sec-closed', count: 2, points: 10 }] },
+      // An exam draws only from the banks it names (issue 9; without banks: the official bank).
+      blueprint: { sections: [{ type: 'single', topic: 'sec-closed', count: 2, points: 10, banks: ['sec-closed-bank'] }] },
     });
     const a = (await start(h, exam.id, 'E1003')).body;
     expect(a.slots.map((s: { question: { id: string } }) => s.question.id).every((id: string) => qids.includes(id))).toBe(true);
@@ -393,7 +394,8 @@ describe('publishing a closed question is audited and waits for the exams that w
       const [trainer] = await h.sql`select id from app.members where employee_no = 'T2001'`;
       expect(opened).toEqual({ actor_member_id: trainer!.id, actor_label: 'member', action: 'question.visibility', before: { visibility: 'closed' }, after: { visibility: 'open' } });
       expect((await asTrainer((tx) => tx`update app.banks set visibility = 'open' where id = 'vis-hq'`)).count).toBe(1);
-      expect(await h.sql`select action, before, after from app.audit_log where entity = 'bank' and entity_id = 'vis-hq'`).toEqual([
+      // (Creating the bank is audited too, as bank.create; this test is about visibility.)
+      expect(await h.sql`select action, before, after from app.audit_log where entity = 'bank' and entity_id = 'vis-hq' and action = 'bank.visibility'`).toEqual([
         { action: 'bank.visibility', before: { visibility: 'closed' }, after: { visibility: 'open' } },
       ]);
     } finally {

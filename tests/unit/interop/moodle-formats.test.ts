@@ -213,3 +213,65 @@ describe('bad files', () => {
     expect(out[1]?.problems[0]?.message_en).toContain('same as the question at line 1');
   });
 });
+
+describe('hostile text-format input (review R1)', () => {
+  const code = (f: () => unknown): string => {
+    try {
+      f();
+      return 'parsed';
+    } catch (e) {
+      expect(e).toBeInstanceOf(InteropFileError);
+      return (e as InteropFileError).code;
+    }
+  };
+  it('a grader text with a long run of spaces is read in linear time (no regex backtracking)', () => {
+    const t0 = performance.now();
+    const out = fromGraderText(`参考答案：a${' '.repeat(200_000)}b\n评分要点：\n1. x`);
+    expect(performance.now() - t0).toBeLessThan(500);
+    expect(out.rubric).toEqual(['x']);
+    expect(fromGraderText(`a${' '.repeat(200_000)}b`).rubric).toEqual([]);
+  });
+  it('XML element names that are JavaScript object keys are a clear file error, not a crash', () => {
+    for (const name of ['__proto__', 'constructor']) {
+      const xml = `<quiz><question type="truefalse"><${name}>x</${name}><questiontext format="plain_text"><text>q</text></questiontext><answer fraction="100"><text>true</text></answer></question></quiz>`;
+      expect(code(() => parseMoodleXml(xml))).toBe('not_xml');
+    }
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+  it('a text file with more questions than an import takes is refused before they are all built', () => {
+    expect(code(() => parseGift('x {T}\n\n'.repeat(20_001)))).toBe('too_many_rows');
+    expect(code(() => parseAiken('Q?\nA. a\nB. b\nANSWER: A\n\n'.repeat(20_001)))).toBe('too_many_rows');
+    const q = '<question type="truefalse"><questiontext format="plain_text"><text>q</text></questiontext><answer fraction="100"><text>true</text></answer></question>';
+    expect(code(() => parseMoodleXml(`<quiz>${q.repeat(20_001)}</quiz>`))).toBe('too_many_rows');
+    expect(code(() => parseGift('x {T}\n\n'.repeat(3)))).toBe('parsed');
+  }, 60_000);
+});
+
+describe('control characters in imported text (review R1; src/core/text.ts)', () => {
+  it('a NUL or other control character makes the row a problem, located by column, instead of reaching the database', () => {
+    const g = parseGift('题目\u0000一 {T}\n\n题目二 {=对\u0007 ~错}\n\n题目三 {T}');
+    expect(g[0]?.draft).toBeUndefined();
+    expect(g[0]?.problems[0]).toMatchObject({ column: expect.any(String), message_en: expect.stringMatching(/NUL/) });
+    expect(g[1]?.draft).toBeUndefined();
+    expect(g[1]?.problems[0]?.message_en).toMatch(/U\+0007/);
+    expect(g[2]?.draft).toBeDefined();
+    const a = parseAiken('Q\u0001?\nA. a\nB. b\nANSWER: A\n\nQ2?\nA. a\nB. b\nANSWER: B');
+    expect(a[0]?.draft).toBeUndefined();
+    expect(a[0]?.problems.some((p) => /U\+0001/.test(p.message_en))).toBe(true);
+    expect(a[1]?.draft).toBeDefined();
+  });
+  it('line breaks and tabs in multi-line fields stay allowed', () => {
+    const g = parseGift('第一行\\n第二行\t制表 {T####解析\\n第二行}');
+    expect(g[0]?.draft?.stem).toContain('\n');
+    expect(g[0]?.problems).toEqual([]);
+  });
+});
+
+describe('HTML to text on hostile markup (review R1)', () => {
+  it('thousands of unclosed <li take linear time', () => {
+    const t0 = performance.now();
+    htmlToText('<li'.repeat(100_000));
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(htmlToText('<ul><li class="a">一</li><li>二</li></ul>').text).toMatch(/^一\n+二$/);
+  }, 120_000);
+});

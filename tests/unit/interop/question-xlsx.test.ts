@@ -249,3 +249,14 @@ describe('template and export', () => {
     expect(matchInstrument('商业银行法', REGISTER)).toBeNull();
   });
 });
+
+describe('hostile header cells (review R1)', () => {
+  it('a header search over cells full of opening brackets takes linear time', async () => {
+    const cell = '('.repeat(30_000);
+    const csv = new TextEncoder().encode(`${Array.from({ length: 6 }, () => cell).join(',')}\n题型,题干\n单选,x\n`);
+    const t0 = performance.now();
+    const out = await parseQuestionWorkbook(csv, { fileName: 'hostile.csv' }).catch((e: unknown) => e);
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(out).toBeDefined();
+  }, 120_000);
+});

@@ -232,3 +232,13 @@ describe('writeWorkbook', () => {
     expect(data.issues).toEqual([]);
   });
 });
+
+describe('number formats from a hostile workbook (review R1)', () => {
+  it('a format of thousands of unclosed [ is read in linear time', async () => {
+    const { formatNumber } = await import('../../../src/interop/spreadsheet.ts');
+    const t0 = performance.now();
+    expect(formatNumber(1.5, '['.repeat(100_000))).toBe('1.5');
+    expect(performance.now() - t0).toBeLessThan(1500);
+    expect(formatNumber(0.125, '[Red]0.00%')).toBe('12.50%');
+  }, 120_000);
+});

@@ -1,0 +1,188 @@
+// HR completion report and appraisal export at bank scale (issue 11 "Performance"):
+// 100,000 members × 12 assignments in one period (1.2 M app.assignment_people rows), the completion
+// report for the whole bank as HR of the head office (RLS on, the real code in
+// functions/_lib/reports.ts), and the export of that scope (CSV of every row; xlsx per the sheet limit).
+//
+//   bench/pg.sh node bench/hr-report.ts            # PostgreSQL (target: report < 1 s, export < 10 s)
+//   node bench/hr-report.ts --pg postgres://…      # an existing server (a throwaway database is created)
+//   node bench/hr-report.ts --members 20000        # smaller
+//
+// Appends a section with the numbers, the machine, its load and the EXPLAIN (ANALYZE, BUFFERS) of the
+// report's heavy statement to bench/RESULTS.md.
+import { randomBytes } from 'node:crypto';
+import { openSql, type Sql, type Tx } from '../src/server/sql.ts';
+import { migrate } from '../src/server/migrate.ts';
+import { loadMe } from '../functions/_lib/members.ts';
+import { completionReport, PER_UNIT_SQL, exportRows, type ReportQuery } from '../functions/_lib/reports.ts';
+import { exportCsvStream, exportXlsx, type ExportMeta } from '../functions/_lib/export.ts';
+import { appendResults, arg, machineLine, median, table } from './_lib.ts';
+
+const MEMBERS = Number(arg('members', 'BENCH_MEMBERS', '100000'));
+const ASSIGNMENTS = Number(arg('assignments', 'BENCH_ASSIGNMENTS', '12'));
+const BRANCHES = 36;
+const SUBS = 10;
+const RUNS = 5;
+const base = arg('pg', 'BENCH_DATABASE_URL');
+if (!base) {
+  console.error('Give a PostgreSQL URL: bench/pg.sh node bench/hr-report.ts, or --pg postgres://…');
+  process.exit(2);
+}
+
+const log = (s: string) => console.error(`[hr-report] ${s}`);
+const machineAtStart = machineLine();
+const name = `xb_hr_bench_${randomBytes(4).toString('hex')}`;
+const admin = openSql(base);
+await admin.unsafe(`create database ${name}`);
+await admin.end();
+const url = new URL(base);
+url.pathname = `/${name}`;
+const sql: Sql = openSql(url.toString(), { max: 2 });
+
+async function asHr<T>(userId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return sql.begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: userId, role: 'authenticated' })}, true), set_config('role', 'authenticated', true)`;
+    return fn(tx);
+  }) as Promise<T>;
+}
+
+const timed = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
+  const t0 = performance.now();
+  const r = await fn();
+  return [performance.now() - t0, r];
+};
+
+try {
+  const t0 = performance.now();
+  await migrate(sql);
+  log(`migrated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+  // Org: 总行 → 36 分行 → 10 支行 each.
+  await sql`insert into app.org_units (code, name, kind) values ('HQ', '总行', 'head_office')`;
+  await sql`insert into app.org_units (code, name, kind, parent_id)
+            select 'B' || lpad(i::text, 2, '0'), '分行' || i, 'branch', (select id from app.org_units where code = 'HQ') from generate_series(1, ${BRANCHES}) i`;
+  await sql`insert into app.org_units (code, name, kind, parent_id)
+            select b.code || '-' || j, b.name || '支行' || j, 'sub_branch', b.id from app.org_units b, generate_series(1, ${SUBS}) j where b.kind = 'branch'`;
+  const [hrUser] = await sql`insert into auth.users (email) values ('hr-bench@demo.xiaobao.local') returning id`;
+  await sql`insert into app.members (user_id, employee_no, name, org_unit_id, scope_org_id, roles)
+            select ${hrUser!.id as string}, 'H0000001', '王芳', id, id, '{employee,hr}' from app.org_units where code = 'HQ'`;
+  const t1 = performance.now();
+  await sql`
+    with u as (select array_agg(id order by code) as ids from app.org_units where kind = 'sub_branch')
+    insert into app.members (employee_no, name, org_unit_id, position, roles, active)
+    select lpad(i::text, 8, '0'), '员工' || i, u.ids[1 + i % cardinality(u.ids)], (array['客户经理','柜员','理财经理','大堂经理'])[1 + i % 4], '{employee}', i % 97 <> 0
+    from generate_series(1, ${MEMBERS}) i, u`;
+  log(`${MEMBERS} members in ${((performance.now() - t1) / 1000).toFixed(1)} s`);
+
+  // 12 exams and assignments in 2026Q4, each to the whole bank; people and their facts in bulk.
+  const hq = (await sql`select id from app.org_units where code = 'HQ'`)[0]!.id as string;
+  const hrId = (await sql`select id from app.members where employee_no = 'H0000001'`)[0]!.id as string;
+  for (let k = 1; k <= ASSIGNMENTS; k++) {
+    const [e] = await sql`insert into app.exams (title, kind, status, owner_org_id, grading_method, review_policy, blueprint)
+                          values (${'季度必考 ' + k}, 'exam', 'published', ${hq}, 'highest', '{}'::jsonb, '{"sections":[]}'::jsonb) returning id`;
+    const [a] = await sql`insert into app.assignments (title, period, exam_id, owner_org_id, targets, starts_at, due_at, period_end, created_by)
+                          values (${'2026Q4 必修 ' + k}, '2026Q4', ${e!.id as string}, ${hq}, ${sql.json([{ kind: 'org', id: hq, subtree: true }])},
+                                  '2026-10-01T00:00:00+08:00', now() + make_interval(days => ${k - 6}), '2027-01-01T00:00:00+08:00', ${hrId}) returning id`;
+    const t2 = performance.now();
+    await sql.begin(async (tx) => {
+      await tx`select set_config('request.jwt.claims', '{"role":"service_role"}', true), set_config('role', 'service_role', true)`;
+      await tx`select app.sync_assignment_people(${a!.id as string}::uuid)`;
+    });
+    // Fresh statistics before the bulk update below (or the planner nests loops over 100k rows).
+    await sql`analyze app.assignment_people`;
+    // Facts: ~70 % completed (some late), ~10 % started, ~2 % exempt; scores 30–100.
+    await sql`
+      update app.assignment_people ap set
+        started_at = case when f.h < 80 then f.starts_at + make_interval(days => f.h % 30) end,
+        completed_at = case when f.h < 70 then f.starts_at + make_interval(days => (f.h % 60) + 1) end,
+        score = case when f.h < 80 then 30 + (f.h * 7) % 71 end,
+        passed = case when f.h < 80 then 30 + (f.h * 7) % 71 >= 60 end,
+        attempts_counted = case when f.h < 80 then 1 + f.h % 3 else 0 end,
+        exempt_reason = case when f.h >= 98 then '长期病假' end,
+        exempt_at = case when f.h >= 98 then now() end
+      from (select x.member_id, abs(hashtext(x.member_id::text || ${String(k)})) % 100 as h, a.starts_at
+            from app.assignment_people x join app.assignments a on a.id = x.assignment_id
+            where x.assignment_id = ${a!.id as string}) f
+      where ap.assignment_id = ${a!.id as string} and ap.member_id = f.member_id`;
+    log(`assignment ${k}: people and facts in ${((performance.now() - t2) / 1000).toFixed(1)} s`);
+  }
+  await sql.unsafe('vacuum analyze');
+  const [{ n: rows }] = (await sql`select count(*)::int as n from app.assignment_people`) as unknown as [{ n: number }];
+  log(`${rows} assignment_people rows`);
+
+  const q: ReportQuery = { period: '2026Q4', basis: 'period_end' };
+  const hrSub = hrUser!.id as string;
+  const runReport = (query: ReportQuery) => asHr(hrSub, async (tx) => completionReport(tx, (await loadMe(tx))!, query));
+
+  const results: (string | number)[][] = [];
+  const report = async (label: string, query: ReportQuery) => {
+    await runReport(query); // warm
+    const times: number[] = [];
+    let total = 0;
+    for (let i = 0; i < RUNS; i++) {
+      const [t, r] = await timed(() => runReport(query));
+      times.push(t);
+      total = r.total.counts.assigned;
+    }
+    results.push([label, `${Math.round(median(times))} ms`, `${Math.round(Math.min(...times))}–${Math.round(Math.max(...times))} ms`, total.toLocaleString('en')]);
+    log(`${label}: median ${median(times).toFixed(0)} ms`);
+  };
+  await report('report, whole bank, by org at period end', q);
+  await report('report, whole bank, by current org', { ...q, basis: 'current' });
+  await report('report, one 分行 (B07), by org at period end', { ...q, org: 'B07' });
+  await report('report, whole bank, one assignment', { ...q, assignmentId: (await sql`select id from app.assignments order by title limit 1`)[0]!.id as string });
+
+  // EXPLAIN of the heavy statement, as HR (RLS on).
+  const plan = await asHr(hrSub, async (tx) =>
+    tx.unsafe(`explain (analyze, buffers, costs off, timing on) ${PER_UNIT_SQL}`, ['2026Q4', null, 'period_end', '/HQ/']));
+  const planText = plan.map((r) => Object.values(r)[0] as string).join('\n');
+
+  // Export of the whole scope as CSV (every row, streamed), and xlsx.
+  const meta = async (query: ReportQuery): Promise<ExportMeta> => asHr(hrSub, async (tx) => {
+    const me = (await loadMe(tx))!;
+    const [u] = await tx`select id, code, name, kind, path from app.org_units where code = ${query.org ?? 'HQ'}`;
+    return { me, unit: u as never, query, generatedAt: new Date() };
+  });
+  const m = await meta(q);
+  const [csvMs, csvBytes] = await timed(async () => {
+    const stream = exportCsvStream((fn) => asHr(hrSub, fn), m);
+    let bytes = 0;
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) bytes += chunk.byteLength;
+    return bytes;
+  });
+  results.push([`export CSV, whole bank (${rows.toLocaleString('en')} rows)`, `${Math.round(csvMs)} ms`, `${(csvBytes / 1e6).toFixed(0)} MB`, rows.toLocaleString('en')]);
+  log(`csv: ${csvMs.toFixed(0)} ms, ${(csvBytes / 1e6).toFixed(0)} MB`);
+  const oneAssignment = { ...q, assignmentId: (await sql`select id from app.assignments order by title limit 1`)[0]!.id as string };
+  const [xlsxMs, xlsx] = await timed(async () => asHr(hrSub, (tx) => exportXlsx(tx, { ...m, query: oneAssignment })));
+  results.push([`export xlsx, whole bank, one assignment (${MEMBERS.toLocaleString('en')} rows + per-person sheet)`, `${Math.round(xlsxMs)} ms`, `${(xlsx.byteLength / 1e6).toFixed(1)} MB`, MEMBERS.toLocaleString('en')]);
+  log(`xlsx (one assignment): ${xlsxMs.toFixed(0)} ms`);
+  const branch = await meta({ ...q, org: 'B07' });
+  const [xlsxBranchMs, xlsxBranch] = await timed(async () => asHr(hrSub, (tx) => exportXlsx(tx, branch)));
+  let branchRows = 0;
+  await asHr(hrSub, async (tx) => { for await (const page of exportRows(tx, branch.me, branch.query)) branchRows += page.length; });
+  results.push([`export xlsx, one 分行, all ${ASSIGNMENTS} assignments`, `${Math.round(xlsxBranchMs)} ms`, `${(xlsxBranch.byteLength / 1e6).toFixed(1)} MB`, branchRows.toLocaleString('en')]);
+
+  const [{ v }] = (await sql`select version() as v`) as unknown as [{ v: string }];
+  appendResults([
+    `## hr-report — completion report and appraisal export, ${new Date().toISOString().slice(0, 10)}`,
+    '',
+    machineAtStart,
+    `Database: ${v.split(' on ')[0]} (bench/pg.sh settings). ${MEMBERS.toLocaleString('en')} members (1 % deactivated) in ${BRANCHES} 分行 × ${SUBS} 支行; ${ASSIGNMENTS} assignments in 2026Q4, each to the whole bank: ${rows.toLocaleString('en')} app.assignment_people rows. Facts spread: ~70 % completed (some late), ~10 % in progress, ~2 % exempt, due dates from 5 days ago to 6 days ahead.`,
+    '',
+    'Command: `bench/pg.sh node bench/hr-report.ts`. As HR of the head office (RLS on: role `authenticated` with the JWT claims), through `completionReport` / `exportCsvStream` / `exportXlsx` in functions/_lib — the code the API runs; one warm-up then 5 runs, median (range). Targets: report < 1 s, export < 10 s.',
+    '',
+    table(['workload', 'median / time', 'range / size', 'rows'], results),
+    '',
+    'EXPLAIN (ANALYZE, BUFFERS) of the report\'s statement (`PER_UNIT_SQL`, whole bank, by org at the period end):',
+    '',
+    '```',
+    planText,
+    '```',
+    '',
+  ].join('\n'));
+  log('appended to bench/RESULTS.md');
+} finally {
+  await sql.end();
+  const a = openSql(base);
+  await a.unsafe(`drop database if exists ${name} with (force)`);
+  await a.end();
+}

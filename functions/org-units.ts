@@ -1,0 +1,136 @@
+// Org tree: 总行 → 分行 → 支行/部门/网点. HR (and trainers) read their subtree; administrators edit.
+//   GET   /api/org-units                 → {units: [{id, code, name, kind, parentId, path, closedAt, people}]}
+//   POST  /api/org-units {code, name, kind, parentId}                       admin: add
+//   PATCH /api/org-units/:id {name?, kind?, parentId?, closed?: boolean}     admin: rename, move, close/reopen
+// Moving rewrites the whole subtree's paths (database trigger); closing keeps the unit as history
+// and is refused while active people or open sub-units remain (409 with the numbers).
+import type { Config } from '@netlify/functions';
+import { z } from 'zod';
+import { handle, json, readJson, HttpProblem } from './_lib/http.ts';
+import { requireUser } from './_lib/auth.ts';
+import { asUser, type Tx } from './_lib/db.ts';
+import { idParam } from './_lib/params.ts';
+import { requireRole } from './_lib/manage.ts';
+
+const KINDS = ['head_office', 'branch', 'sub_branch', 'outlet', 'department'] as const;
+const Name = z.string().trim().min(1, 'Enter a name.').max(100, 'At most 100 characters.');
+
+const CreateBody = z.strictObject({
+  code: z.string().trim().regex(/^[A-Za-z0-9-]{1,32}$/, 'A code has 1–32 letters, digits or "-" (for example QD-SN).'),
+  name: Name,
+  kind: z.enum(KINDS),
+  parentId: z.uuid('Choose the parent unit.'),
+});
+
+const UpdateBody = z.strictObject({
+  name: Name.optional(),
+  kind: z.enum(KINDS).optional(),
+  parentId: z.uuid('Choose the new parent unit.').optional(),
+  closed: z.boolean().optional(),
+}).refine((b) => Object.keys(b).length > 0, 'Send at least one of name, kind, parentId, closed.');
+
+function orgProblem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}) {
+  return new HttpProblem(status, status === 409 ? 'Conflict' : status === 404 ? 'Not Found' : 'Bad Request', detail, { code, ...extra },
+    `https://xiaobao.academy/problems/${code.replace(/_/g, '-')}`);
+}
+
+const unitView = (u: Record<string, unknown>) => ({
+  id: u.id as string, code: u.code as string, name: u.name as string, kind: u.kind as string,
+  parentId: (u.parent_id as string | null) ?? null, path: u.path as string,
+  closedAt: u.closed_at ? (u.closed_at as Date).toISOString() : null,
+  people: Number(u.people ?? 0),
+});
+
+async function loadUnit(tx: Tx, id: string) {
+  const [u] = await tx`select id, code, name, kind, parent_id, path, closed_at from app.org_units where id = ${id}::uuid`;
+  if (!u) throw orgProblem(404, 'org_not_found', 'There is no org unit with this id in your scope.');
+  return u;
+}
+
+/** Database refusals from the path/close triggers, as field errors a person can act on. */
+function mapTriggerError(err: unknown): never {
+  const e = err as { code?: string; hint?: string; message?: string; constraint_name?: string };
+  if (e.hint === 'org_move_cycle') throw orgProblem(400, 'org_move_cycle', e.message!, { errors: { parentId: e.message } });
+  if (e.hint === 'org_parent_closed') throw orgProblem(400, 'org_parent_closed', e.message!, { errors: { parentId: e.message } });
+  if (e.hint === 'org_close_not_empty') throw orgProblem(409, 'org_close_not_empty', e.message!);
+  if (e.code === '23505') throw orgProblem(409, 'org_code_taken', 'Another unit already has this code.', { errors: { code: 'Another unit already has this code.' } });
+  throw err;
+}
+
+export default handle({
+  async GET(req) {
+    const claims = await requireUser(req);
+    const units = await asUser(claims, async (tx) => {
+      await requireRole(tx, ['trainer', 'hr', 'admin'], 'trainers, HR and administrators');
+      return tx`
+        select o.id, o.code, o.name, o.kind, o.parent_id, o.path, o.closed_at, coalesce(c.n, 0)::int as people
+        from app.org_units o
+        left join (select org_unit_id, count(*) as n from app.members where active group by org_unit_id) c on c.org_unit_id = o.id
+        order by o.path`;
+    });
+    return json({ units: units.map(unitView) });
+  },
+
+  async POST(req, { params }) {
+    const claims = await requireUser(req);
+    if (params.id) throw orgProblem(404, 'org_not_found', 'POST a new unit to /api/org-units.');
+    const body = await readJson(req, CreateBody);
+    const unit = await asUser(claims, async (tx) => {
+      await requireRole(tx, ['admin'], 'administrators');
+      await loadUnit(tx, body.parentId);
+      try {
+        const [u] = await tx`
+          insert into app.org_units (code, name, kind, parent_id) values (${body.code}, ${body.name}, ${body.kind}, ${body.parentId}::uuid)
+          returning id, code, name, kind, parent_id, path, closed_at`;
+        return u!;
+      } catch (err) {
+        return mapTriggerError(err);
+      }
+    });
+    return json(unitView(unit), 201);
+  },
+
+  async PATCH(req, { params }) {
+    const claims = await requireUser(req);
+    const id = idParam(params, 'id', 'org unit');
+    const body = await readJson(req, UpdateBody);
+    const unit = await asUser(claims, async (tx) => {
+      await requireRole(tx, ['admin'], 'administrators');
+      const before = await loadUnit(tx, id);
+      if (body.parentId !== undefined && before.parent_id === null) {
+        throw orgProblem(400, 'org_move_root', 'The head office is the root of the tree and cannot be moved.', { errors: { parentId: 'The root cannot be moved.' } });
+      }
+      if (body.closed === true && before.closed_at === null) {
+        // Checked here to answer with the numbers; the database trigger enforces the same rule.
+        const [left] = await tx`
+          select (select count(*)::int from app.members m join app.org_units o on o.id = m.org_unit_id
+                  where m.active and o.path like ${before.path as string} || '%') as people,
+                 (select count(*)::int from app.org_units where parent_id = ${id}::uuid and closed_at is null) as units`;
+        const people = left!.people as number;
+        const units = left!.units as number;
+        if (people > 0 || units > 0) {
+          throw orgProblem(409, 'org_close_not_empty',
+            `${before.name as string} still has ${people} active ${people === 1 ? 'person' : 'people'} and ${units} open sub-unit${units === 1 ? '' : 's'}. Move them to another unit first, then close it.`,
+            { people, units });
+        }
+      }
+      try {
+        const [u] = await tx`
+          update app.org_units set
+            name = coalesce(${body.name ?? null}, name),
+            kind = coalesce(${body.kind ?? null}, kind),
+            parent_id = coalesce(${body.parentId ?? null}::uuid, parent_id),
+            closed_at = case when ${body.closed ?? null}::boolean is null then closed_at
+                             when ${body.closed ?? null}::boolean then coalesce(closed_at, now()) else null end
+          where id = ${id}::uuid
+          returning id, code, name, kind, parent_id, path, closed_at`;
+        return u!;
+      } catch (err) {
+        return mapTriggerError(err);
+      }
+    });
+    return json(unitView(unit));
+  },
+});
+
+export const config: Config = { path: ['/api/org-units', '/api/org-units/:id'] };

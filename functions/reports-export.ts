@@ -1,0 +1,47 @@
+// GET /api/reports/export?period=2026Q4&org=QD&basis=period_end&assignmentId=&format=xlsx|csv   HR/admin
+//   The appraisal export: one row per person and assignment (+ a per-person sheet and a cover sheet in
+//   xlsx). Scope and checks are settled first (problem+json on any error); the file follows.
+import type { Config } from '@netlify/functions';
+import { z } from 'zod';
+import { badRequest, handle, parseWith } from './_lib/http.ts';
+import { requireUser } from './_lib/auth.ts';
+import { asUser } from './_lib/db.ts';
+import { requireHr } from './_lib/assignments.ts';
+import { ReportQuerySchema, reportUnit } from './_lib/reports.ts';
+import { exportCsvStream, exportFileName, exportXlsx, XLSX_MAX_ROWS, type ExportMeta } from './_lib/export.ts';
+
+const ExportSchema = ReportQuerySchema.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') });
+
+const disposition = (name: string) => `attachment; filename="export.${name.split('.').pop()}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+
+export default handle({
+  async GET(req) {
+    const claims = await requireUser(req);
+    const { format, ...query } = parseWith(ExportSchema, Object.fromEntries(new URL(req.url).searchParams), 'The query has invalid parameters.');
+    const meta: ExportMeta = await asUser(claims, async (tx) => {
+      const me = await requireHr(tx);
+      const { unit } = await reportUnit(tx, me, query.org);
+      return { me, unit, query, generatedAt: new Date() };
+    });
+    const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
+    if (format === 'csv') {
+      return new Response(exportCsvStream((fn) => asUser(claims, fn), meta), {
+        headers: { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(exportFileName(meta, 'csv')) },
+      });
+    }
+    let bytes: Uint8Array;
+    try {
+      bytes = await asUser(claims, (tx) => exportXlsx(tx, meta));
+    } catch (err) {
+      if (err instanceof RangeError) {
+        throw badRequest(`超过 ${XLSX_MAX_ROWS} 行，Excel 无法容纳：请导出 CSV，或缩小机构范围/选择单个任务。/ More than ${XLSX_MAX_ROWS} rows: export CSV or narrow the scope.`, { errors: { format: 'too many rows for xlsx' } });
+      }
+      throw err;
+    }
+    return new Response(bytes as BodyInit, {
+      headers: { ...headers, 'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'content-disposition': disposition(exportFileName(meta, 'xlsx')) },
+    });
+  },
+});
+
+export const config: Config = { path: '/api/reports/export' };

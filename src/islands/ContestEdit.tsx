@@ -1,0 +1,224 @@
+// /contests/edit/ (new) and /contests/edit/?id= (edit): a contest's definition — title, rounds
+// (mock-contest papers the trainer manages), teams (org units or hand-made lists), people entered on
+// their own, the team scoring rule, participation weight, awards and the board's length. The
+// server validates everything at once; its field errors appear next to the field or row they name.
+import { createResource, createSignal, For, Index, onMount, Show } from 'solid-js';
+import { ApiError, signInUrl } from '../client/api.ts';
+import { hasStoredSession } from '../client/session-hint.ts';
+import { createContest, getContest, mockExams, saveContest, type AwardRule } from '../client/contests-api.ts';
+import { localePath, translator, type Locale } from '../i18n/index.ts';
+import { contestsTr } from '../i18n/contests.ts';
+import LoadError from './shared/LoadError.tsx';
+import { valueOf } from './shared/resource.ts';
+
+interface TeamDraft { kind: 'org' | 'hand'; name: string; orgUnit: string; members: string }
+const splitList = (s: string) => s.split(/[\s,，、;；]+/).map((x) => x.trim()).filter(Boolean);
+
+export default function ContestEdit(props: { locale: Locale }) {
+  const tx = contestsTr(props.locale);
+  const tr = translator(props.locale);
+  const link = (path: string) => localePath(props.locale, path);
+  const id = new URLSearchParams(location.search).get('id');
+
+  const [title, setTitle] = createSignal('');
+  const [description, setDescription] = createSignal('');
+  const [owner, setOwner] = createSignal('');
+  const [rounds, setRounds] = createSignal<{ examId: string; title: string }[]>([{ examId: '', title: '' }]);
+  const [teams, setTeams] = createSignal<TeamDraft[]>([]);
+  const [individuals, setIndividuals] = createSignal('');
+  const [method, setMethod] = createSignal<'average' | 'total' | 'best_n'>('average');
+  const [bestN, setBestN] = createSignal(5);
+  const [weight, setWeight] = createSignal(0);
+  const [awards, setAwards] = createSignal<AwardRule>({ mode: 'count', first: 1, second: 2, third: 3 });
+  const [boardTop, setBoardTop] = createSignal(10);
+  const [errors, setErrors] = createSignal<Record<string, string>>({});
+  const [message, setMessage] = createSignal<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [busy, setBusy] = createSignal(false);
+
+  const [exams] = createResource(() => (hasStoredSession() ? 'go' : null), () => mockExams());
+  const [loaded, { refetch }] = createResource(() => (hasStoredSession() && id ? id : null), async (cid) => {
+    const c = await getContest(cid);
+    setTitle(c.title);
+    setDescription(c.description);
+    setRounds(c.rounds.filter((r) => r.examId).map((r) => ({ examId: r.examId!, title: r.title })));
+    setTeams(c.teams.map((t) => (t.kind === 'org_unit'
+      ? { kind: 'org', name: t.name, orgUnit: t.orgUnit!.code, members: '' }
+      : { kind: 'hand', name: t.name, orgUnit: '', members: t.members.map((m) => m.employeeNo ?? m.id).join('\n') })));
+    setIndividuals(c.individuals.map((m) => m.employeeNo ?? m.id).join('\n'));
+    setMethod(c.teamMethod);
+    if (c.bestN) setBestN(c.bestN);
+    setWeight(c.participationWeight);
+    setAwards(c.awards);
+    setBoardTop(c.boardTop);
+    return c;
+  });
+  onMount(() => { if (!hasStoredSession()) location.assign(signInUrl()); });
+
+  const err = (key: string) => errors()[key];
+  const errUnder = (prefix: string) => Object.entries(errors()).filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
+  const updateTeam = (i: number, patch: Partial<TeamDraft>) => setTeams((ts) => ts.map((t, j) => (j === i ? { ...t, ...patch } : t)));
+
+  async function save(e: Event) {
+    e.preventDefault();
+    setBusy(true);
+    setErrors({});
+    setMessage(null);
+    const body = {
+      title: title(),
+      description: description(),
+      ...(owner() ? { ownerOrgUnit: owner() } : {}),
+      rounds: rounds().filter((r) => r.examId).map((r) => ({ examId: r.examId, ...(r.title ? { title: r.title } : {}) })),
+      teams: teams().map((t) => (t.kind === 'org'
+        ? { orgUnit: t.orgUnit.trim(), ...(t.name.trim() ? { name: t.name.trim() } : {}) }
+        : { name: t.name.trim(), members: splitList(t.members) })),
+      individuals: splitList(individuals()),
+      teamMethod: method(),
+      ...(method() === 'best_n' ? { bestN: bestN() } : {}),
+      participationWeight: weight(),
+      awards: awards(),
+      boardTop: boardTop(),
+    };
+    try {
+      const out = id ? await saveContest(id, body) : await createContest(body);
+      if (!id) { location.assign(link(`/contests/view/?id=${encodeURIComponent(out.id)}`)); return; }
+      setMessage({ kind: 'success', text: tx('e.saved') });
+    } catch (x) {
+      const a = x as ApiError;
+      setErrors(a.errors ?? {});
+      setMessage({ kind: 'error', text: a.errors ? tx('e.fix') : a.detail || a.message });
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const num = (v: string, fallback: number) => (Number.isFinite(Number(v)) && v !== '' ? Number(v) : fallback);
+
+  return (
+    <form class="vstack contest-edit" onSubmit={save} novalidate>
+      <header class="page-head">
+        <p class="eyebrow"><a href={link('/contests/')}>{tx('c.title')}</a></p>
+        <h1>{id ? tx('e.titleEdit') : tx('e.titleNew')}</h1>
+      </header>
+      <Show when={loaded.error}><LoadError error={loaded.error} onRetry={() => void refetch()} tr={tr} /></Show>
+      <Show when={message()}>{(m) => <p class={`alert alert-${m().kind}`} role={m().kind === 'error' ? 'alert' : 'status'}>{m().text}</p>}</Show>
+
+      <div class="card">
+        <label class="field"><span>{tx('e.name')}</span>
+          <input class="input" name="title" value={title()} onInput={(e) => setTitle(e.currentTarget.value)} maxLength={200} required aria-invalid={Boolean(err('title'))} />
+          <Show when={err('title')}><span class="field-error">{err('title')}</span></Show>
+        </label>
+        <label class="field"><span>{tx('e.description')}</span>
+          <textarea class="textarea" rows="2" value={description()} onInput={(e) => setDescription(e.currentTarget.value)} maxLength={2000} />
+        </label>
+        <Show when={!id}>
+          <label class="field"><span>{tx('e.owner')}</span>
+            <input class="input" name="ownerOrgUnit" value={owner()} onInput={(e) => setOwner(e.currentTarget.value)} maxLength={64} />
+            <Show when={err('ownerOrgUnit')}><span class="field-error">{err('ownerOrgUnit')}</span></Show>
+          </label>
+        </Show>
+      </div>
+
+      <fieldset class="card">
+        <legend>{tx('e.rounds')}</legend>
+        <p class="small muted">{tx('e.roundsHint')}</p>
+        <Index each={rounds()}>{(r, i) => (
+          <div class="edit-row">
+            <label class="field"><span>{tx('e.exam')} {i + 1}</span>
+              <select class="select" name={`round-${i}`} value={r().examId} onChange={(e) => setRounds((rs) => rs.map((x, j) => (j === i ? { ...x, examId: e.currentTarget.value } : x)))}>
+                <option value="">{tx('e.chooseExam')}</option>
+                <For each={valueOf(exams) ?? []}>{(ex) => <option value={ex.id} selected={ex.id === r().examId}>{ex.title}{ex.status === 'draft' ? `（${tx('c.status.draft')}）` : ''}</option>}</For>
+              </select>
+              <Show when={err(`rounds.${i}.examId`)}><span class="field-error">{err(`rounds.${i}.examId`)}</span></Show>
+            </label>
+            <label class="field"><span>{tx('e.roundTitle')}</span>
+              <input class="input" value={r().title} maxLength={100} onInput={(e) => setRounds((rs) => rs.map((x, j) => (j === i ? { ...x, title: e.currentTarget.value } : x)))} />
+            </label>
+            <button type="button" class="btn btn-ghost btn-sm" onClick={() => setRounds((rs) => rs.filter((_, j) => j !== i))}>{tx('e.remove')}</button>
+          </div>
+        )}</Index>
+        <Show when={err('rounds')}><p class="field-error">{err('rounds')}</p></Show>
+        <button type="button" class="btn btn-secondary btn-sm" onClick={() => setRounds((rs) => [...rs, { examId: '', title: '' }])}>{tx('e.addRound')}</button>
+      </fieldset>
+
+      <fieldset class="card">
+        <legend>{tx('e.teams')}</legend>
+        <p class="small muted">{tx('e.teamsHint')}</p>
+        <Index each={teams()}>{(t, i) => (
+          <div class="edit-row">
+            <Show when={t().kind === 'org'} fallback={
+              <label class="field edit-wide"><span>{tx('e.members')}</span>
+                <textarea class="textarea" rows="2" name={`team-${i}-members`} value={t().members} onInput={(e) => updateTeam(i, { members: e.currentTarget.value })} />
+                <For each={errUnder(`teams.${i}.members`)}>{(m) => <span class="field-error">{m}</span>}</For>
+              </label>
+            }>
+              <label class="field"><span>{tx('e.orgUnit')}</span>
+                <input class="input" name={`team-${i}-org`} value={t().orgUnit} onInput={(e) => updateTeam(i, { orgUnit: e.currentTarget.value })} maxLength={64} />
+                <Show when={err(`teams.${i}.orgUnit`)}><span class="field-error">{err(`teams.${i}.orgUnit`)}</span></Show>
+              </label>
+            </Show>
+            <label class="field"><span>{tx('e.teamName')}</span>
+              <input class="input" name={`team-${i}-name`} value={t().name} onInput={(e) => updateTeam(i, { name: e.currentTarget.value })} maxLength={60} />
+              <Show when={err(`teams.${i}.name`) || err(`teams.${i}`)}><span class="field-error">{err(`teams.${i}.name`) || err(`teams.${i}`)}</span></Show>
+            </label>
+            <button type="button" class="btn btn-ghost btn-sm" onClick={() => setTeams((ts) => ts.filter((_, j) => j !== i))}>{tx('e.remove')}</button>
+          </div>
+        )}</Index>
+        <Show when={err('teams')}><p class="field-error">{err('teams')}</p></Show>
+        <div class="cluster">
+          <button type="button" class="btn btn-secondary btn-sm" onClick={() => setTeams((ts) => [...ts, { kind: 'org', name: '', orgUnit: '', members: '' }])}>{tx('e.addOrgTeam')}</button>
+          <button type="button" class="btn btn-secondary btn-sm" onClick={() => setTeams((ts) => [...ts, { kind: 'hand', name: '', orgUnit: '', members: '' }])}>{tx('e.addHandTeam')}</button>
+        </div>
+        <label class="field"><span>{tx('e.individuals')}</span>
+          <textarea class="textarea" rows="2" name="individuals" value={individuals()} onInput={(e) => setIndividuals(e.currentTarget.value)} />
+          <For each={errUnder('individuals')}>{(m) => <span class="field-error">{m}</span>}</For>
+        </label>
+      </fieldset>
+
+      <fieldset class="card">
+        <legend>{tx('c.settings')}</legend>
+        <div class="edit-row">
+          <label class="field"><span>{tx('e.method')}</span>
+            <select class="select" value={method()} onChange={(e) => setMethod(e.currentTarget.value as 'average')}>
+              <option value="average">{tx('c.method.average')}</option>
+              <option value="total">{tx('c.method.total')}</option>
+              <option value="best_n">{tx('c.method.best_n', { n: 'N' })}</option>
+            </select>
+          </label>
+          <Show when={method() === 'best_n'}>
+            <label class="field"><span>{tx('e.bestN')}</span>
+              <input class="input" type="number" min="1" max="1000" value={bestN()} onInput={(e) => setBestN(num(e.currentTarget.value, 1))} />
+              <Show when={err('bestN')}><span class="field-error">{err('bestN')}</span></Show>
+            </label>
+          </Show>
+          <label class="field"><span>{tx('e.weight')}</span>
+            <input class="input" type="number" min="0" max="1" step="0.1" value={weight()} onInput={(e) => setWeight(num(e.currentTarget.value, 0))} />
+            <Show when={err('participationWeight')}><span class="field-error">{err('participationWeight')}</span></Show>
+          </label>
+          <label class="field"><span>{tx('e.boardTop')}</span>
+            <input class="input" type="number" min="3" max="50" value={boardTop()} onInput={(e) => setBoardTop(num(e.currentTarget.value, 10))} />
+            <Show when={err('boardTop')}><span class="field-error">{err('boardTop')}</span></Show>
+          </label>
+        </div>
+        <div class="edit-row">
+          <label class="field"><span>{tx('e.awards')}</span>
+            <select class="select" value={awards().mode} onChange={(e) => setAwards((a) => ({ ...a, mode: e.currentTarget.value as 'count' | 'share' }))}>
+              <option value="count">{tx('e.awardMode.count')}</option>
+              <option value="share">{tx('e.awardMode.share')}</option>
+            </select>
+          </label>
+          <For each={['first', 'second', 'third'] as const}>{(k) => (
+            <label class="field"><span>{tx(`e.${k}`)}</span>
+              <input class="input" type="number" min="0" max={awards().mode === 'share' ? 100 : 1000} value={awards()[k]} onInput={(e) => setAwards((a) => ({ ...a, [k]: num(e.currentTarget.value, 0) }))} />
+              <Show when={err(`awards.${k}`)}><span class="field-error">{err(`awards.${k}`)}</span></Show>
+            </label>
+          )}</For>
+        </div>
+      </fieldset>
+
+      <div class="cluster">
+        <button type="submit" class="btn btn-primary" disabled={busy()} data-testid="save-contest">{tx('e.save')}</button>
+        <a class="btn btn-ghost" href={id ? link(`/contests/view/?id=${encodeURIComponent(id)}`) : link('/contests/')}>{tx('e.cancel')}</a>
+      </div>
+    </form>
+  );
+}

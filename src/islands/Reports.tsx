@@ -1,0 +1,406 @@
+// /manage/reports/ — HR and admins: the completion report for a period and an org subtree (RLS: HR
+// sees their subtree). Per child unit: assigned, completed, late, overdue, in progress, not started,
+// exempt, passed, completion and participation rate, average and best score; drill down 总行 → 分行 →
+// 支行 → people → one person's attempts (which count per the grading method). By org at the period end,
+// by current org or by org when assigned. Charts (chart.js, loaded only when the report has data)
+// each with the same numbers in a table beside it; exports (xlsx, CSV); print (src/styles/hr.css).
+import { createEffect, createResource, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { ApiError, signInUrl } from '../client/api.ts';
+import { hasStoredSession } from '../client/session-hint.ts';
+import { formatDateTime, formatNumber } from '../client/format.ts';
+import {
+  downloadExport, getPeople, getPersonAttempts, getReport, getTrend, listAssignments,
+  type Basis, type CompletionReport, type PersonAttempts, type ReportParams, type ReportRow,
+} from '../client/hr-api.ts';
+import { GRADING_METHOD_LABELS } from '../core/completion.ts';
+import { hrTr, langOf, type HrTr } from '../i18n/hr.ts';
+import { translator, type Locale } from '../i18n/index.ts';
+import LoadError from './shared/LoadError.tsx';
+import NoAccess from './shared/NoAccess.tsx';
+import { errorStatus, valueOf } from './shared/resource.ts';
+import StatusBadge from './shared/StatusBadge.tsx';
+
+// Okabe–Ito: distinguishable with the common colour-vision deficiencies; every bar also has its number in the table.
+const COLORS = { done: '#0072B2', onTime: '#009E73', late: '#E69F00', overdue: '#D55E00', bars: '#0072B2', line2: '#CC79A7' };
+
+const pct = (v: number | null) => (v === null ? '—' : `${formatNumber(v)}%`);
+
+function currentQuarter(): string {
+  const d = new Date(Date.now() + 8 * 3600_000);
+  return `${d.getUTCFullYear()}Q${Math.floor(d.getUTCMonth() / 3) + 1}`;
+}
+
+type ChartCtor = typeof import('chart.js/auto').default;
+let chartLib: Promise<ChartCtor> | null = null;
+const loadChart = () => (chartLib ??= import('chart.js/auto').then((m) => m.default));
+
+/** A chart.js canvas that redraws when its config changes and is destroyed with the component. */
+function ChartCanvas(props: { config: () => unknown; label: string; testid: string }) {
+  let canvas!: HTMLCanvasElement;
+  let chart: { destroy(): void } | null = null;
+  createEffect(on(props.config, async (config) => {
+    const Chart = await loadChart();
+    chart?.destroy();
+    chart = new Chart(canvas, config as never) as unknown as { destroy(): void };
+  }));
+  onCleanup(() => chart?.destroy());
+  return <div class="chart-box"><canvas ref={canvas} role="img" aria-label={props.label} data-testid={props.testid} /></div>;
+}
+
+export default function Reports(props: { locale: Locale }) {
+  const t = hrTr(props.locale);
+  const tr = translator(props.locale);
+  const url = new URLSearchParams(location.search);
+  const [period, setPeriod] = createSignal(url.get('period') ?? currentQuarter());
+  const [assignmentId, setAssignmentId] = createSignal(url.get('assignmentId') ?? '');
+  const [basis, setBasis] = createSignal<Basis>((url.get('basis') as Basis) || 'period_end');
+  const [org, setOrg] = createSignal(url.get('org') ?? '');
+  const params = (): ReportParams | null => (hasStoredSession() ? { period: period(), basis: basis(), org: org() || undefined, assignmentId: assignmentId() || undefined } : null);
+  const [report, { refetch }] = createResource(params, getReport);
+  const [assignments] = createResource(() => (hasStoredSession() ? period() : null), (p) => listAssignments(p).catch(() => ({ assignments: [] })));
+  const [trend] = createResource(() => (hasStoredSession() ? { org: org() || undefined, basis: basis() } : null), (p) => getTrend(p).catch(() => ({ periods: [] })));
+  const [peopleFor, setPeopleFor] = createSignal<{ org: string; direct: boolean; label: string } | null>(null);
+  const [person, setPerson] = createSignal<PersonAttempts | null>(null);
+  const [exportProblem, setExportProblem] = createSignal<string | null>(null);
+  const [exporting, setExporting] = createSignal(false);
+  let dialog!: HTMLDialogElement;
+
+  onMount(() => { if (!hasStoredSession()) location.assign(signInUrl()); });
+
+  // Keep the address in step with the view, so a drill-down can be bookmarked or shared.
+  createEffect(() => {
+    const q = new URLSearchParams({ period: period(), basis: basis() });
+    if (org()) q.set('org', org());
+    if (assignmentId()) q.set('assignmentId', assignmentId());
+    try { history.replaceState(history.state, '', `${location.pathname}?${q}`); } catch { /* fine without */ }
+  });
+
+  const drill = (code: string) => { setPeopleFor(null); setOrg(code); };
+  const openPerson = async (assignment: string, member: string) => {
+    try {
+      setPerson(await getPersonAttempts(assignment, member));
+      dialog.showModal();
+    } catch (x) {
+      setExportProblem(x instanceof ApiError ? x.detail : String(x));
+    }
+  };
+  const doExport = async (format: 'xlsx' | 'csv') => {
+    const p = params();
+    if (!p) return;
+    setExporting(true);
+    setExportProblem(null);
+    try { await downloadExport({ ...p, format }); } catch (x) { setExportProblem(x instanceof ApiError ? x.detail : String(x)); } finally { setExporting(false); }
+  };
+  const forbidden = () => errorStatus(report) === 403;
+  const badScope = () => errorStatus(report) === 400 ? (report.error as ApiError).detail : null;
+
+  return (
+    <div class="vstack hr-page report-page">
+      <Show when={forbidden()}><NoAccess locale={props.locale} tr={tr} detail={t('common.noAccess')} /></Show>
+      <Show when={!forbidden()}>
+        <form class="card hr-controls no-print" onSubmit={(e) => { e.preventDefault(); void refetch(); }}>
+          <label class="field">
+            <span class="label">{t('rp.period')}</span>
+            <input class="input mono" value={period()} onChange={(e) => { setAssignmentId(''); setPeriod(e.currentTarget.value.trim()); }} data-testid="rp-period" />
+          </label>
+          <label class="field">
+            <span class="label">{t('rp.assignment')}</span>
+            <select class="select" value={assignmentId()} onChange={(e) => setAssignmentId(e.currentTarget.value)} data-testid="rp-assignment">
+              <option value="">{t('rp.allAssignments')}</option>
+              <For each={valueOf(assignments)?.assignments ?? []}>{(a) => <option value={a.id}>{a.title}</option>}</For>
+            </select>
+          </label>
+          <fieldset class="field basis-switch">
+            <legend class="label">{t('rp.basis')}</legend>
+            <div class="cluster" role="radiogroup">
+              <For each={['period_end', 'current', 'assigned'] as Basis[]}>
+                {(b) => (
+                  <label class="radio-pill">
+                    <input type="radio" name="basis" value={b} checked={basis() === b} onChange={() => setBasis(b)} data-testid={`rp-basis-${b}`} />
+                    <span>{t(`rp.basis.${b}`)}</span>
+                  </label>
+                )}
+              </For>
+            </div>
+          </fieldset>
+          <div class="cluster">
+            <button type="button" class="btn btn-secondary" disabled={exporting()} onClick={() => void doExport('xlsx')} data-testid="rp-export-xlsx">{t('rp.export.xlsx')}</button>
+            <button type="button" class="btn btn-secondary" disabled={exporting()} onClick={() => void doExport('csv')} data-testid="rp-export-csv">{t('rp.export.csv')}</button>
+            <button type="button" class="btn btn-ghost" onClick={() => window.print()}>{t('rp.print')}</button>
+          </div>
+        </form>
+        <Show when={exportProblem()}><p class="alert alert-error" role="alert">{exportProblem()}</p></Show>
+        <Show when={badScope()}><p class="alert alert-error" role="alert">{badScope()}</p></Show>
+        <Show when={report.error && !forbidden() && !badScope()}><LoadError error={report.error} onRetry={() => void refetch()} tr={tr} /></Show>
+        <Show when={report.loading && !valueOf(report)}><span class="skeleton" style={{ height: '16rem' }} /></Show>
+        <Show when={valueOf(report)}>
+          {(r) => (
+            <>
+              <ReportHead r={r()} locale={props.locale} t={t} onDrill={drill} />
+              <Show when={r().total.counts.assigned > 0} fallback={<p class="card empty">{t('rp.noRows')}</p>}>
+                <UnitTable r={r()} t={t} onDrill={drill} onPeople={(code, direct, label) => setPeopleFor({ org: code, direct, label })} />
+                <Show when={peopleFor()}>
+                  {(p) => <PeopleTable params={{ ...params()!, org: p().org }} direct={p().direct} label={p().label} locale={props.locale} t={t} onPerson={openPerson} />}
+                </Show>
+                <Charts r={r()} trend={valueOf(trend)?.periods ?? []} t={t} locale={props.locale} />
+              </Show>
+            </>
+          )}
+        </Show>
+      </Show>
+      <dialog ref={dialog} class="card person-dialog" aria-labelledby="person-title" onClose={() => setPerson(null)}>
+        <Show when={person()}>{(p) => <PersonView p={p()} locale={props.locale} t={t} onClose={() => dialog.close()} />}</Show>
+      </dialog>
+    </div>
+  );
+}
+
+function ReportHead(props: { r: CompletionReport; locale: Locale; t: HrTr; onDrill: (code: string) => void }) {
+  const t = props.t;
+  return (
+    <header class="report-head">
+      <nav aria-label={t('rp.unit')}>
+        <ol class="path report-trail">
+          <For each={props.r.trail}>
+            {(u, i) => (
+              <li>
+                <Show when={i() < props.r.trail.length - 1} fallback={<strong aria-current="page">{u.name}</strong>}>
+                  <button type="button" class="link-button" onClick={() => props.onDrill(u.code)}>{u.name}</button>
+                </Show>
+              </li>
+            )}
+          </For>
+        </ol>
+      </nav>
+      <p class="muted small report-meta" data-testid="rp-meta">
+        {t('rp.meta', {
+          period: props.r.period, scope: props.r.unit.name, basis: t(`rp.basis.${props.r.basis}`),
+          at: formatDateTime(props.r.generatedAt, props.locale), who: `${props.r.generatedBy.name}（${props.r.generatedBy.employeeNo}）`,
+        })}
+      </p>
+    </header>
+  );
+}
+
+function UnitTable(props: { r: CompletionReport; t: HrTr; onDrill: (code: string) => void; onPeople: (code: string, direct: boolean, label: string) => void }) {
+  const t = props.t;
+  const cells = (row: ReportRow) => {
+    const c = row.counts;
+    return [c.assigned, c.completed + c.completedLate, c.completedLate, c.overdue, c.inProgress, c.notStarted, c.exempt, c.passed];
+  };
+  const heads = ['rp.col.assigned', 'rp.col.completed', 'rp.col.late', 'rp.col.overdue', 'rp.col.inProgress', 'rp.col.notStarted', 'rp.col.exempt', 'rp.col.passed'] as const;
+  return (
+    <div class="table-wrap">
+      <table class="table report-table" data-testid="rp-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('rp.unit')}</th>
+            <For each={heads}>{(h) => <th scope="col" class="num">{t(h)}</th>}</For>
+            <th scope="col" class="num">{t('rp.col.completionRate')}</th>
+            <th scope="col" class="num">{t('rp.col.participationRate')}</th>
+            <th scope="col" class="num">{t('rp.col.avg')}</th>
+            <th scope="col" class="num">{t('rp.col.best')}</th>
+            <th scope="col" class="no-print"><span class="visually-hidden">{t('rp.drill')}</span></th>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.r.rows}>
+            {(row) => (
+              <tr data-unit={row.unit?.code ?? ''}>
+                <th scope="row">
+                  <Show when={row.unit && row.hasChildren} fallback={row.unit ? row.unit.name : <span class="muted">{props.r.unit.name} {t('rp.direct')}</span>}>
+                    <button type="button" class="link-button" onClick={() => props.onDrill(row.unit!.code)}>{row.unit!.name}</button>
+                  </Show>
+                </th>
+                <For each={cells(row)}>{(v) => <td class="num">{v}</td>}</For>
+                <td class="num">{pct(row.rates.completionRate)}</td>
+                <td class="num">{pct(row.rates.participationRate)}</td>
+                <td class="num">{formatNumber(row.rates.averageScore)}</td>
+                <td class="num">{formatNumber(row.counts.bestScore)}</td>
+                <td class="no-print">
+                  <button type="button" class="btn btn-ghost btn-sm" data-testid={`rp-people-${row.unit?.code ?? 'direct'}`}
+                    onClick={() => props.onPeople(row.unit?.code ?? props.r.unit.code, !row.unit, row.unit?.name ?? `${props.r.unit.name} ${t('rp.direct')}`)}>
+                    {t('rp.people')}
+                  </button>
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+        <tfoot>
+          <tr>
+            <th scope="row">{t('rp.total')}</th>
+            <For each={cells(props.r.total)}>{(v) => <td class="num">{v}</td>}</For>
+            <td class="num">{pct(props.r.total.rates.completionRate)}</td>
+            <td class="num">{pct(props.r.total.rates.participationRate)}</td>
+            <td class="num">{formatNumber(props.r.total.rates.averageScore)}</td>
+            <td class="num">{formatNumber(props.r.total.counts.bestScore)}</td>
+            <td class="no-print" />
+          </tr>
+        </tfoot>
+      </table>
+    </div>
+  );
+}
+
+function PeopleTable(props: { params: ReportParams; direct: boolean; label: string; locale: Locale; t: HrTr; onPerson: (assignment: string, member: string) => void }) {
+  const t = props.t;
+  const [limit, setLimit] = createSignal(200);
+  const [q, setQ] = createSignal('');
+  const [data] = createResource(() => ({ ...props.params, direct: props.direct, limit: limit(), q: q() || undefined }), getPeople);
+  return (
+    <section class="stack people-section" aria-labelledby="rp-people-title">
+      <div class="hr-controls">
+        <h2 class="section-title" id="rp-people-title">{props.label} · {t('rp.people')} <span class="muted">({valueOf(data)?.total ?? '…'})</span></h2>
+        <input class="input no-print" type="search" placeholder={t('rp.search')} aria-label={t('rp.search')} onChange={(e) => setQ(e.currentTarget.value.trim())} />
+      </div>
+      <Show when={data.error}><p class="alert alert-error" role="alert">{(data.error as ApiError).detail}</p></Show>
+      <div class="table-wrap">
+        <table class="table" data-testid="rp-people">
+          <thead><tr>
+            <th scope="col">{t('rp.col.name')}</th><th scope="col">{t('rp.col.no')}</th><th scope="col">{t('rp.col.unitEnd')}</th><th scope="col">{t('rp.col.unitNow')}</th>
+            <th scope="col">{t('rp.assignment')}</th><th scope="col">{t('rp.col.status')}</th><th scope="col" class="num">{t('rp.col.score')}</th>
+            <th scope="col">{t('rp.col.completedAt')}</th><th scope="col" class="num">{t('rp.col.attempts')}</th>
+          </tr></thead>
+          <tbody>
+            <For each={valueOf(data)?.rows ?? []}>
+              {(p) => (
+                <tr data-member={p.employeeNo}>
+                  <td data-label={t('rp.col.name')}>
+                    <button type="button" class="link-button" onClick={() => props.onPerson(p.assignmentId, p.memberId)}>{p.name}</button>
+                    <Show when={!p.active}> <span class="badge">{t('rp.inactive')}</span></Show>
+                  </td>
+                  <td data-label={t('rp.col.no')} class="mono">{p.employeeNo}</td>
+                  <td data-label={t('rp.col.unitEnd')}>{p.periodEndUnit}</td>
+                  <td data-label={t('rp.col.unitNow')}>{p.currentUnit}</td>
+                  <td data-label={t('rp.assignment')}>{p.assignmentTitle}</td>
+                  <td data-label={t('rp.col.status')}><StatusBadge status={p.status} atRisk={p.atRisk} locale={props.locale} t={t} />
+                    <Show when={p.exemptReason}><div class="muted small">{p.exemptReason}</div></Show></td>
+                  <td data-label={t('rp.col.score')} class="num">{formatNumber(p.score)}</td>
+                  <td data-label={t('rp.col.completedAt')}>{formatDateTime(p.completedAt, props.locale)}</td>
+                  <td data-label={t('rp.col.attempts')} class="num">{p.attempts}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+      <Show when={(valueOf(data)?.total ?? 0) > limit()}>
+        <button type="button" class="btn btn-secondary no-print" onClick={() => setLimit(limit() + 500)}>{t('rp.more')}</button>
+      </Show>
+    </section>
+  );
+}
+
+function PersonView(props: { p: PersonAttempts; locale: Locale; t: HrTr; onClose: () => void }) {
+  const t = props.t;
+  const method = () => props.p.assignment.gradingMethod as keyof (typeof GRADING_METHOD_LABELS)['zh'] | null;
+  return (
+    <div class="stack">
+      <h2 id="person-title">{props.p.person.name} <span class="mono muted">{props.p.person.employeeNo}</span></h2>
+      <p class="muted">{props.p.assignment.title} · {props.p.assignment.examTitle}</p>
+      <Show when={method()}>{(m) => <p class="small">{t('rp.att.method', { method: GRADING_METHOD_LABELS[langOf(props.locale)][m()], pass: formatNumber(props.p.assignment.passPercent) })}</p>}</Show>
+      <div class="table-wrap">
+        <table class="table" data-testid="rp-attempts">
+          <caption class="visually-hidden">{t('rp.attempts')}</caption>
+          <thead><tr>
+            <th scope="col" class="num">{t('rp.att.no')}</th><th scope="col">{t('rp.att.start')}</th><th scope="col">{t('rp.att.end')}</th>
+            <th scope="col" class="num">{t('rp.att.duration')}</th><th scope="col" class="num">{t('rp.att.score')}</th><th scope="col">{t('rp.att.pass')}</th>
+            <th scope="col" class="num">{t('rp.att.focus')}</th><th scope="col">{t('rp.att.counts')}</th>
+          </tr></thead>
+          <tbody>
+            <For each={props.p.attempts}>
+              {(a) => (
+                <tr classList={{ muted: a.beforeStart }}>
+                  <td class="num">{a.attemptNo}</td>
+                  <td>{formatDateTime(a.startedAt, props.locale)}</td>
+                  <td>{formatDateTime(a.finishedAt, props.locale)}</td>
+                  <td class="num">{a.durationSec === null ? '—' : `${Math.floor(a.durationSec / 60)}:${String(a.durationSec % 60).padStart(2, '0')}`}</td>
+                  <td class="num">{a.percent === null ? '—' : `${formatNumber(a.percent)}%`}</td>
+                  <td>{a.passed === null ? '—' : a.passed ? t('common.yes') : t('common.no')}</td>
+                  <td class="num">{a.focusLosses}</td>
+                  <td>{a.counts ? <strong class="counts-mark">✓ {t('rp.att.counts')}</strong> : a.beforeStart ? <span class="small">{t('rp.att.beforeStart')}</span> : ''}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+      <div class="cluster"><button type="button" class="btn btn-secondary" onClick={props.onClose}>{t('rp.close')}</button></div>
+    </div>
+  );
+}
+
+function Charts(props: { r: CompletionReport; trend: { period: string; completionRate: number | null; onTimeRate: number | null }[]; t: HrTr; locale: Locale }) {
+  const t = props.t;
+  const rows = () => props.r.rows.filter((r) => r.counts.assigned - r.counts.exempt > 0);
+  const label = (r: ReportRow) => r.unit?.name ?? t('rp.direct');
+  const bins = () => props.r.histogram.map((n, i) => ({ range: i === 9 ? '90–100' : `${i * 10}–${i * 10 + 9}`, n }));
+  const axisPct = { min: 0, max: 100, ticks: { callback: (v: number) => `${v}%` } };
+  const completion = () => ({
+    type: 'bar',
+    data: {
+      labels: rows().map(label),
+      datasets: [
+        { label: t('rp.chart.onTime'), data: rows().map((r) => r.rates.onTimeRate ?? 0), backgroundColor: COLORS.onTime },
+        { label: t('rp.col.late'), data: rows().map((r) => (r.rates.completionRate ?? 0) - (r.rates.onTimeRate ?? 0)), backgroundColor: COLORS.late },
+      ],
+    },
+    options: { indexAxis: 'y', animation: false, responsive: true, maintainAspectRatio: false, scales: { x: { ...axisPct, stacked: true }, y: { stacked: true } } },
+  });
+  const scores = () => ({
+    type: 'bar',
+    data: { labels: bins().map((b) => b.range), datasets: [{ label: t('rp.chart.people'), data: bins().map((b) => b.n), backgroundColor: COLORS.bars }] },
+    options: { animation: false, responsive: true, maintainAspectRatio: false, plugins: { legend: { display: false } }, scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
+  });
+  const trend = () => ({
+    type: 'line',
+    data: {
+      labels: props.trend.map((p) => p.period),
+      datasets: [
+        { label: t('rp.col.completionRate'), data: props.trend.map((p) => p.completionRate), borderColor: COLORS.done, backgroundColor: COLORS.done, pointStyle: 'circle' },
+        { label: t('rp.chart.onTime'), data: props.trend.map((p) => p.onTimeRate), borderColor: COLORS.line2, backgroundColor: COLORS.line2, pointStyle: 'rectRot', borderDash: [6, 4] },
+      ],
+    },
+    options: { animation: false, responsive: true, maintainAspectRatio: false, scales: { y: axisPct } },
+  });
+  return (
+    <div class="charts stack-lg">
+      <section class="chart-pair card" aria-labelledby="ch-completion">
+        <h2 class="section-title" id="ch-completion">{t('rp.chart.completion')}</h2>
+        <div class="chart-grid">
+          <ChartCanvas config={completion} label={t('rp.chart.completion')} testid="chart-completion" />
+          <table class="table small" data-testid="chart-completion-table">
+            <caption class="visually-hidden">{t('rp.chart.tableNote')}</caption>
+            <thead><tr><th scope="col">{t('rp.unit')}</th><th scope="col" class="num">{t('rp.col.completionRate')}</th><th scope="col" class="num">{t('rp.chart.onTime')}</th></tr></thead>
+            <tbody><For each={rows()}>{(r) => <tr><th scope="row">{label(r)}</th><td class="num">{pct(r.rates.completionRate)}</td><td class="num">{pct(r.rates.onTimeRate)}</td></tr>}</For></tbody>
+          </table>
+        </div>
+      </section>
+      <section class="chart-pair card" aria-labelledby="ch-scores">
+        <h2 class="section-title" id="ch-scores">{t('rp.chart.scores')}</h2>
+        <div class="chart-grid">
+          <ChartCanvas config={scores} label={t('rp.chart.scores')} testid="chart-scores" />
+          <table class="table small" data-testid="chart-scores-table">
+            <caption class="visually-hidden">{t('rp.chart.tableNote')}</caption>
+            <thead><tr><th scope="col">{t('rp.chart.range')}</th><th scope="col" class="num">{t('rp.chart.people')}</th></tr></thead>
+            <tbody><For each={bins()}>{(b) => <tr><th scope="row">{b.range}</th><td class="num">{b.n}</td></tr>}</For></tbody>
+          </table>
+        </div>
+      </section>
+      <Show when={props.trend.length > 0}>
+        <section class="chart-pair card" aria-labelledby="ch-trend">
+          <h2 class="section-title" id="ch-trend">{t('rp.chart.trend')}</h2>
+          <div class="chart-grid">
+            <ChartCanvas config={trend} label={t('rp.chart.trend')} testid="chart-trend" />
+            <table class="table small" data-testid="chart-trend-table">
+              <caption class="visually-hidden">{t('rp.chart.tableNote')}</caption>
+              <thead><tr><th scope="col">{t('rp.period')}</th><th scope="col" class="num">{t('rp.col.completionRate')}</th><th scope="col" class="num">{t('rp.chart.onTime')}</th></tr></thead>
+              <tbody><For each={props.trend}>{(p) => <tr><th scope="row">{p.period}</th><td class="num">{pct(p.completionRate)}</td><td class="num">{pct(p.onTimeRate)}</td></tr>}</For></tbody>
+            </table>
+          </div>
+        </section>
+      </Show>
+    </div>
+  );
+}

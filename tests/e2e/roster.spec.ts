@@ -1,0 +1,88 @@
+// Roster import as HR would do it: the demo HR account uploads a sheet with good and bad rows, sees
+// each bad row explained (row, column, reason, fix), commits the good ones, gets the new person's
+// initial password once — and that person signs in with their employee number.
+import { test, expect } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import ExcelJS from 'exceljs';
+import { signIn } from './helpers.ts';
+
+async function rosterSheet(): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const ws = wb.addWorksheet('花名册');
+  ws.addRow(['工号', '姓名', '机构', '岗位', '邮箱', '手机', '角色']);
+  const rows = [
+    ['007001', '测试新员工', '青岛分行/市南支行', '柜员', '', '13800138011', '员工'],
+    ['E1002', '刘洋', 'QD-SN', '大堂经理', '', '', ''],
+    ['007002', '未知机构', '青岛分行/不存在支行', '', '', '', ''],
+    ['007003', '邮箱有误', 'QD-SN', '', 'not-an-email', '', ''],
+    ['007004', '重复甲', 'QD-SN', '', '', '', ''],
+    ['007004', '重复乙', 'QD-SN', '', '', '', ''],
+  ];
+  for (const r of rows) ws.addRow(r).getCell(1).numFmt = '@';
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+test('HR imports a roster, sees bad rows explained, commits the good ones; the new person signs in with 工号', async ({ page, browser }) => {
+  test.setTimeout(120_000);
+  await signIn(page, 'hr');
+  await page.goto('/admin/roster-import/');
+  await expect(page.getByRole('heading', { level: 1, name: '花名册导入' })).toBeVisible();
+  await page.getByLabel('花名册文件').setInputFiles({
+    name: '青岛花名册.xlsx', mimeType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', buffer: await rosterSheet(),
+  });
+  await page.getByRole('button', { name: '上传并预览' }).click();
+
+  const preview = page.getByTestId('roster-preview');
+  await expect(preview).toBeVisible({ timeout: 30_000 });
+  await expect(preview.getByText('以下为预览，尚未写入任何数据。')).toBeVisible();
+  await expect(preview.getByTestId('count-new')).toHaveText('1');
+  await expect(preview.getByTestId('count-update')).toHaveText('1');
+  await expect(preview.getByTestId('count-problem')).toHaveText('4');
+  // Problems are shown first, each with its place, reason and fix.
+  const unknownOrg = preview.locator('tr[data-row="4"]');
+  await expect(unknownOrg).toContainText('C列（机构）');
+  await expect(unknownOrg).toContainText('找不到这个机构。');
+  await expect(unknownOrg).toContainText('修改建议：');
+  await expect(preview.locator('tr[data-row="5"]')).toContainText('邮箱格式不正确。');
+  await expect(preview.locator('tr[data-row="6"]')).toContainText('另见第 7 行');
+  await expect(preview.locator('tr[data-row="7"]')).toContainText('另见第 6 行');
+  const axe = await new AxeBuilder({ page }).include('main').analyze();
+  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
+
+  await preview.locator('button[data-outcome="update"]').click();
+  await expect(preview.locator('tr[data-outcome="update"]')).toContainText('岗位：— → 大堂经理');
+
+  await page.getByTestId('roster-commit').click();
+  const done = page.getByTestId('roster-done');
+  await expect(done).toContainText('导入完成：新增 1 人，更新 1 人，停用 0 人。', { timeout: 60_000 });
+  const password = (await done.getByTestId('initial-password').textContent())!.trim();
+  expect(password).toMatch(/^[A-Za-z2-9]{12}$/);
+
+  // The new person signs in with 工号 (leading zeros kept) in a fresh browser.
+  const context = await browser.newContext();
+  const newcomer = await context.newPage();
+  await newcomer.goto('/sign-in/');
+  await newcomer.getByLabel('工号或邮箱').fill('007001');
+  await newcomer.getByLabel('密码', { exact: true }).fill(password);
+  await newcomer.getByRole('button', { name: '登录', exact: true }).click();
+  await newcomer.waitForURL((url) => !url.pathname.endsWith('/sign-in/'));
+  await expect(newcomer.locator('.user-trigger')).toContainText('测试新员工', { timeout: 30_000 });
+  await context.close();
+});
+
+test('a wrong 工号 or password gets one message', async ({ page }) => {
+  await page.goto('/sign-in/');
+  await page.getByLabel('工号或邮箱').fill('NOSUCH99');
+  await page.getByLabel('密码', { exact: true }).fill('whatever-password');
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+  await expect(page.getByRole('alert')).toHaveText('工号/邮箱或密码不正确');
+});
+
+test('the admin sees the org tree and is told why a unit with people cannot close', async ({ page }) => {
+  await signIn(page, 'admin');
+  await page.goto('/admin/org/');
+  await page.locator('.org-node', { hasText: '崂山支行' }).click();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByRole('button', { name: '撤销此机构' }).click();
+  await expect(page.getByTestId('org-message')).toContainText(/“崂山支行”还有 \d+ 名在岗人员/);
+});
