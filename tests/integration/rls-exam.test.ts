@@ -287,7 +287,8 @@ describe('banks (visibility open | closed)', () => {
     expect((await as('T2001', (tx) => tx`update app.banks set visibility = 'closed' where id = 'official'`)).count).toBe(0);
     expect((await as('A4001', (tx) => tx`update app.banks set visibility = 'closed' where id = 'official'`)).count).toBe(0);
     // Moving a bank out of one's subtree is refused by WITH CHECK.
-    expect(await attempt('T2002', (tx) => tx`update app.banks set org_unit_id = ${ids.JN!} where id = 'rls-qd-closed'`)).toBe('denied');
+    // Moving a bank to another unit is refused outright (banks_fixed_columns, 20261201000100).
+    await expect(as('T2002', (tx) => tx`update app.banks set org_unit_id = ${ids.JN!} where id = 'rls-qd-closed'`)).rejects.toThrow(/cannot be changed/);
     expect((await as('T2002', (tx) => tx`update app.banks set name = '青岛闭卷库（新）' where id = 'rls-qd-closed'`)).count).toBe(1);
     expect(await attempt('T2001', (tx) => tx`delete from app.banks where id = 'rls-qd-closed'`)).toBe('denied');
     const [official] = await h.sql`select visibility, read_only from app.banks where id = 'official'`;
@@ -303,7 +304,11 @@ describe('banks (visibility open | closed)', () => {
     expect((await as('T2002', close('rls-qd-q1'))).count).toBe(1);
     // Other columns are not granted; moving a question to another bank is not possible.
     expect(await attempt('T2001', (tx) => tx`update app.questions set bank = 'official' where id = 'rls-hq-q1'`)).toBe('denied');
-    expect(await attempt('T2001', (tx) => tx`update app.questions set retired_at = now() where id = 'rls-hq-q1'`)).toBe('denied');
+    // Retiring is the bank workspace's action (20261201000100): only for a bank one manages, audited.
+    expect((await as('T2002', (tx) => tx`update app.questions set retired_at = now() where id = 'rls-hq-q1'`)).count).toBe(0);
+    expect((await as('T2001', (tx) => tx`update app.questions set retired_at = now() where id = 'rls-hq-q1'`)).count).toBe(1);
+    expect(await h.sql`select actor_label from app.audit_log where entity = 'question' and entity_id = 'rls-hq-q1' and action = 'question.retire'`).toEqual([{ actor_label: 'member' }]);
+    await h.sql`update app.questions set retired_at = null where id = 'rls-hq-q1'`;
     expect(await attempt('T2001', (tx) => tx`insert into app.questions (id, bank, topic) values ('rls-new', 'rls-hq-closed', 'rls')`)).toBe('denied');
     await h.sql`update app.questions set visibility = 'open' where id in ('rls-hq-q1', 'rls-qd-q1')`;
   });
@@ -316,12 +321,13 @@ describe('review release (exams.review_released_at)', () => {
     expect((await as('E1001', release(examHq))).count).toBe(0);
     expect((await as('H3001', release(examHq))).count).toBe(0);
     expect((await as('T2002', release(examHq))).count).toBe(0);
-    expect(await h.sql`select 1 from app.audit_log where entity = 'exam' and entity_id = ${examHq}`).toHaveLength(0);
+    // (Other exam changes are audited too — exam.status, exam.settings; this test is about the review.)
+    expect(await h.sql`select 1 from app.audit_log where entity = 'exam' and entity_id = ${examHq} and action like 'exam.review%'`).toHaveLength(0);
     // T2001 releases, trying to name T2002 as the author: the trigger records T2001.
     expect((await as('T2001', release(examHq, ids.T2002))).count).toBe(1);
     const [row] = await h.sql`select review_released_by from app.exams where id = ${examHq}`;
     expect(row!.review_released_by).toBe(ids.T2001);
-    const logs = await as('T2001', (tx) => tx`select actor_member_id, action, before, after from app.audit_log where entity = 'exam' and entity_id = ${examHq}`);
+    const logs = await as('T2001', (tx) => tx`select actor_member_id, action, before, after from app.audit_log where entity = 'exam' and entity_id = ${examHq} and action like 'exam.review%'`);
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatchObject({ actor_member_id: ids.T2001, action: 'exam.review_release', before: { reviewReleasedAt: null } });
     // Rewriting only the author is ignored (it always names who released).
