@@ -1,5 +1,5 @@
 // The appraisal export (绩效考核导出): one row per person and assignment (明细), and one row per person
-// (人员汇总), as .xlsx through src/interop/spreadsheet.ts writeWorkbook (formatted, frozen header,
+// (人员汇总), as .xlsx through src/interop/spreadsheet.ts writeWorkbook (streamed row by row; formatted, frozen header,
 // widths, Chinese sheet names, cover sheet; no cell is ever a formula) or as CSV (UTF-8 with BOM,
 // formula-guarded by src/core/csv.ts), streamed page by page so a large scope never sits in memory.
 import { literal, type Tx } from './db.ts';
@@ -67,20 +67,27 @@ export function exportFileName(meta: ExportMeta, ext: 'xlsx' | 'csv'): string {
 }
 
 export async function exportXlsx(tx: Tx, meta: ExportMeta): Promise<Uint8Array> {
-  const detail: CsvCell[][] = [];
+  // Rows go from the database cursor straight into the streaming xlsx writer, page by page; only the
+  // per-person totals are kept (the summary sheet and the cover's counts come after the detail).
+  let details = 0;
   const people = new Map<string, PersonSummary>();
-  for await (const page of exportRows(tx, meta.me, meta.query, meta.generatedAt)) {
-    for (const r of page) {
-      detail.push(detailCells(r));
-      summarise(people, r);
+  async function* detail(): AsyncGenerator<CsvCell[]> {
+    for await (const page of exportRows(tx, meta.me, meta.query, meta.generatedAt)) {
+      details += page.length;
+      if (details > XLSX_MAX_ROWS) throw new RangeError('too many rows for xlsx');
+      for (const r of page) {
+        summarise(people, r);
+        yield detailCells(r);
+      }
     }
-    if (detail.length > XLSX_MAX_ROWS) throw new RangeError('too many rows for xlsx');
   }
-  const summary = [...people.values()].map((s) => [
-    ...s.cells, s.assigned, s.done, s.late, s.overdue, s.open, s.exempt, s.scoreN ? Math.round((s.scoreSum / s.scoreN) * 100) / 100 : null,
-  ]);
+  function* summary(): Generator<(string | number | null)[]> {
+    for (const s of people.values()) {
+      yield [...s.cells, s.assigned, s.done, s.late, s.overdue, s.open, s.exempt, s.scoreN ? Math.round((s.scoreSum / s.scoreN) * 100) / 100 : null];
+    }
+  }
   return writeWorkbook({
-    cover: {
+    cover: () => ({
       title: '必修培训与考试完成情况（绩效考核）',
       period: meta.query.period,
       scope: `${meta.unit.name}（${basisLabel[meta.query.basis]}）`,
@@ -89,12 +96,13 @@ export async function exportXlsx(tx: Tx, meta: ExportMeta): Promise<Uint8Array> 
       notes: [
         '状态：已完成＝截止前完成；逾期完成＝截止后完成；逾期未完成＝已过截止时间仍未完成；豁免须填写原因并记入审计日志。',
         '成绩为考试按计分方式（取最高分/首次/最后一次/平均分）计算的百分制成绩；只计任务开始后的作答。',
-        `共 ${detail.length} 条明细，${people.size} 人。`,
+        `共 ${details} 条明细，${people.size} 人。`,
       ],
-    },
+    }),
     sheets: [
-      { name: '考核明细', columns: detailColumns(meta.query.basis), rows: detail as never, freezeColumns: 2 },
-      { name: '人员汇总', columns: SUMMARY_COLUMNS, rows: summary as never, freezeColumns: 2 },
+      { name: '考核明细', columns: detailColumns(meta.query.basis), rows: detail() as never, freezeColumns: 2 },
+      // A generator: iterated only once the detail sheet is written and `people` is complete.
+      { name: '人员汇总', columns: SUMMARY_COLUMNS, rows: summary() as never, freezeColumns: 2 },
     ],
   });
 }

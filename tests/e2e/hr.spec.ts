@@ -15,6 +15,7 @@ import { openSql, type Sql } from '../../src/server/sql.ts';
 import { signIn } from './helpers.ts';
 
 const DEMO_EXAM = '消保知识月度测试（演示）';
+const QUARTER_EXAM = '消保知识季度必考（演示）';
 const TITLE = '2026Q4 消保知识必考';
 const PORT = Number(process.env.E2E_PORT ?? 4390);
 const DATA_DIR = path.resolve(import.meta.dirname, '../..', process.env.DATA_DIR ?? '.data-e2e');
@@ -90,8 +91,23 @@ async function apiAs(page: Page, pathname: string, init: { method?: string; body
 const unitRow = (page: Page, code: string) => page.getByTestId('rp-table').locator(`tbody tr[data-unit="${code}"]`);
 const cell = (page: Page, code: string, column: number) => unitRow(page, code).locator('td').nth(column);
 
+// The scenario sets times and moves through a direct SQL connection. On the embedded database that
+// connection must share PGlite's single session with the running server, which holds it while busy,
+// so it is reliable only on PostgreSQL: CI runs this spec there (.ci/run, second pass).
+test.skip(!process.env.TEST_DATABASE_URL, 'needs PostgreSQL for its direct SQL fixture (TEST_DATABASE_URL); runs in the PostgreSQL pass of .ci/run');
+
 test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export and audit log agree', async ({ browser }) => {
   test.setTimeout(420_000);
+  // exam.spec.ts (same server, earlier in the run) has the demo employee take the demo exam, and
+  // attempts are never deleted (the audit log points at them). This quarter uses its own copy of the
+  // demo exam, with the same settings, so it starts with nobody having taken it.
+  await withDb((sql) => sql`insert into app.exams (title, description, kind, status, owner_org_id, created_by, window_open, window_close,
+      time_limit_sec, grace_sec, attempts_allowed, grading_method, pass_percent, multiple_rule, shuffle_questions, shuffle_options,
+      focus_loss_limit, review_policy, blueprint)
+    select ${QUARTER_EXAM}, description, kind, status, owner_org_id, created_by, window_open, window_close,
+      time_limit_sec, grace_sec, attempts_allowed, grading_method, pass_percent, multiple_rule, shuffle_questions, shuffle_options,
+      focus_loss_limit, review_policy, blueprint
+    from app.exams where title = ${DEMO_EXAM} and not exists (select 1 from app.exams where title = ${QUARTER_EXAM})`);
 
   // 1. HR assigns the demo exam to 青岛分行 for 2026Q4.
   const hrContext = await browser.newContext();
@@ -102,7 +118,7 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
   const form = hr.getByTestId('as-form');
   await form.locator('input[name="title"]').fill(TITLE);
   await form.locator('input[name="period"]').fill('2026Q4');
-  await form.locator('select[name="examId"]').selectOption({ label: DEMO_EXAM });
+  await form.locator('select[name="examId"]').selectOption({ label: QUARTER_EXAM });
   await form.getByTestId('as-units').selectOption({ label: '\u3000青岛分行' });
   await form.locator('input[name="startsAt"]').fill('2026-10-01T00:00');
   await form.getByTestId('as-due').fill('2026-12-31T23:59');
@@ -133,7 +149,7 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
   });
   expect(order).toBeTruthy();
   await mine.getByRole('link', { name: '去考试' }).click();
-  await expect(emp.getByRole('heading', { level: 1, name: DEMO_EXAM })).toBeVisible();
+  await expect(emp.getByRole('heading', { level: 1, name: QUARTER_EXAM })).toBeVisible();
   await emp.getByRole('button', { name: '开始答题' }).click();
   await expect(emp.locator('.runner-main')).toBeVisible();
   await emp.locator('.runner-main .q-option').first().click();
@@ -160,7 +176,7 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
   const trainer = await trContext.newPage();
   await signIn(trainer, 'trainer');
   const results = await apiAs(trainer, '/api/manage/results');
-  const attempt = (results.body.rows as { attemptId: string; employeeNo: string; examTitle: string }[]).find((r) => r.employeeNo === 'E1001' && r.examTitle === DEMO_EXAM);
+  const attempt = (results.body.rows as { attemptId: string; employeeNo: string; examTitle: string }[]).find((r) => r.employeeNo === 'E1001' && r.examTitle === QUARTER_EXAM);
   expect(attempt).toBeTruthy();
   const regrade = await apiAs(trainer, `/api/attempts/${attempt!.attemptId}/regrade`, { method: 'POST', body: { reason: '第3题答案更正后重新评分' } });
   expect(regrade.status).toBe(200);

@@ -172,6 +172,27 @@ describe('readCsvRows', () => {
 });
 
 describe('writeWorkbook', () => {
+  it('streams rows from an async iterable and evaluates a cover function after the sheets, cover still first', async () => {
+    let n = 0;
+    async function* rows() {
+      for (let i = 0; i < 3; i++) { n++; yield [`=x${i}`, i + 0.5, new Date(Date.UTC(2026, 0, 1))]; }
+    }
+    const bytes = await writeWorkbook({
+      cover: () => ({ title: `共 ${n} 行`, generatedAt: '2026-01-01 08:00' }),
+      sheets: [{ name: '明细', columns: [{ header: '姓名' }, { header: '分数', numFmt: '0.00' }, { header: '时间' }], rows: rows() }],
+    });
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(bytes as never);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['封面', '明细']);
+    expect(wb.worksheets[0]!.getCell('A1').value).toBe('共 3 行');
+    const ws = wb.worksheets[1]!;
+    expect(ws.getCell('A2').value).toBe("'=x0");
+    expect(ws.getCell('A2').formula).toBeUndefined();
+    expect(ws.getCell('B4').value).toBe(2.5);
+    expect(ws.getCell('B4').numFmt).toBe('0.00');
+    expect(ws.getCell('C3').numFmt).toBe('yyyy-mm-dd hh:mm');
+    expect(ws.getCell('A1').font?.bold).toBe(true);
+  });
   it('writes Chinese sheets with frozen bold headers, a cover, and no formulas even for hostile strings', async () => {
     const hostile = ['=HYPERLINK("http://x","点我")', '+1+2', '-3', '@SUM(A1)', '\tx', '\rx', '张三'];
     const bytes = await writeWorkbook({
