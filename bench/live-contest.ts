@@ -120,6 +120,7 @@ async function main() {
   const buzzMs: number[] = [];
   const seenMs: number[] = [];
   const hostMs: number[] = [];
+  const playTiming: Record<string, number[]> = {};
   let stop = false;
   try {
     const trainer = await signIn(base, 'trainer@demo.xiaobao.local');
@@ -187,6 +188,9 @@ async function main() {
               const body = kind === 'answer' ? { requestId: randomBytes(10).toString('hex'), device, ref: q.ref, kind, response: q.content.options[0]?.id ?? null } : { requestId: randomBytes(10).toString('hex'), device, ref: q.ref, kind };
               const a = await http(base, 'POST', `/api/live/${id}/play`, token, body);
               (kind === 'answer' ? answerMs : buzzMs).push(a.ms);
+              // Where the server's time went (functions/live-play.ts Server-Timing), when it says.
+              const st = a.headers.get('server-timing');
+              if (st) for (const m of st.matchAll(/(\w+);(?:dur=([\d.]+)|desc="(\d+)")/g)) (playTiming[m[1]!] ??= []).push(Number(m[2] ?? m[3]));
               if (a.status === 409 && (a.json?.code === 'already_buzzed' || a.json?.code === 'closed' || a.json?.code === 'unknown_option')) refused[a.json.code] = (refused[a.json.code] ?? 0) + 1;
               else if (a.status === 400 && kind === 'answer') refused['not an option'] = (refused['not an option'] ?? 0) + 1;
               else if (a.status !== 200) errors.push(`play ${a.status} ${a.text.slice(0, 160)}`);
@@ -290,6 +294,12 @@ async function main() {
       `One request at a time before the load (p50 latency / server CPU per request): ${Object.entries(single).map(([k, v]) => `${k} ${ms(v.p50)} / ${ms(v.cpu)}`).join(' · ')}. During the run the server used ${(serverCpuShare * 100).toFixed(0)} % of one core, the load generator (100 phones + screen + host) ${(genCpuShare * 100).toFixed(0)} %.`,
       '',
       `Also: ${line('screen polls', sc)}; ${line('personal part', me)}; ${line('host actions', h)}. Refusals by the rules (not errors): ${JSON.stringify(refused)}. Load after: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}.`,
+      ...(Object.keys(playTiming).length
+        ? ['', `Inside the server, accepted answers and buzzes (Server-Timing, p50 / p95): ${Object.entries(playTiming).map(([k, v]) => {
+          const x = summarise(v);
+          return k === 'batch' ? `actions per transaction ${x.p50} / ${x.p95} (mean ${x.mean.toFixed(1)}, max ${x.max})` : `${k} ${ms(x.p50)} / ${ms(x.p95)}`;
+        }).join(' · ')}.`]
+        : []),
     ].join('\n');
     console.log(`\n${report}`);
     if (errors.length) console.log('errors (first 10):', errors.slice(0, 10));

@@ -36,7 +36,16 @@ export default handle({
         where a.member_id = ${me.memberId}::uuid
           and a.exam_id in (select r.exam_id from app.contest_rounds r where r.contest_id = ${id}::uuid and r.exam_id is not null)
         order by a.started_at` : [];
+      // My recorded results of the live rounds (RLS: my own rows; written when each live contest ended).
+      const myLive = me ? await tx`
+        select r.contest_id, r.round_score, r.round_max from app.live_results r
+        where r.member_id = ${me.memberId}::uuid
+          and r.contest_id in (select cr.live_contest_id from app.contest_rounds cr where cr.contest_id = ${id}::uuid and cr.live_contest_id is not null)` : [];
       const rounds = def.rounds.map((r) => {
+        if (r.liveContestId) {
+          const rec = myLive.find((x) => x.contest_id === r.liveContestId);
+          return { ...r, mine: { attempts: rec ? 1 : 0, inProgress: false, score: rec ? Number(rec.round_score) : null, maxScore: rec ? Number(rec.round_max) : null } };
+        }
         const list = mine.filter((a) => a.exam_id === r.examId);
         const best = r.gradingMethod
           ? overallGrade(list.map((a) => ({ state: a.state as AttemptState, startedAt: a.started_at as Date, score: a.score === null ? null : Number(a.score) })), r.gradingMethod as GradingMethod)

@@ -1,11 +1,12 @@
 // GET /api/live/:id/export   host: the final scoreboard as xlsx (team ranking, 个人全员答 points,
-// every score change with its reason). Formula-safe (src/interop/spreadsheet.ts writeWorkbook).
+// each seated person's recorded result once it has ended, every score change with its reason). Formula-safe (src/interop/spreadsheet.ts writeWorkbook).
 import type { Config } from '@netlify/functions';
 import { forbidden, handle, notFound } from './_lib/http.ts';
 import { requireUser } from './_lib/auth.ts';
 import { asUser } from './_lib/db.ts';
 import { idParam } from './_lib/params.ts';
 import { stateAt } from './_lib/live.ts';
+import { recordsOfContest } from './_lib/live-results.ts';
 import { rankTeams } from '../src/core/live-contest.ts';
 import { writeWorkbook } from '../src/interop/spreadsheet.ts';
 
@@ -20,7 +21,7 @@ export default handle({
       if (!c) return null;
       if (!c.hosts) throw forbidden('Only the hosts of this contest can export its results.');
       const [me] = await tx`select name from app.members where id = app_private.current_member_id()`;
-      return { c, by: (me?.name as string | undefined) ?? '' };
+      return { c, by: (me?.name as string | undefined) ?? '', records: await recordsOfContest(tx, id) };
     });
     if (!head) throw notFound('There is no live contest with this id, or you are not one of its hosts.');
     const entry = await stateAt(id, Number(head.c.version), Number(head.c.setup_rev));
@@ -53,6 +54,16 @@ export default handle({
           name: '个人全员答得分',
           columns: [{ header: '姓名', width: 14 }, { header: '队伍', width: 24 }, { header: '得分', width: 10, numFmt: '0.##' }],
           rows: players.map((p) => [p.name, p.team, p.points]),
+        },
+        {
+          // What entered each seated person's training record when the contest ended (app.live_results).
+          name: '个人成绩',
+          columns: [
+            { header: '工号', width: 10 }, { header: '姓名', width: 12 }, { header: '机构', width: 18 }, { header: '队伍', width: 20 },
+            { header: '队伍名次', width: 10 }, { header: '作答题数', width: 10 }, { header: '答对题数', width: 10 },
+            { header: '全员答得分', width: 12, numFmt: '0.##' }, { header: '计入竞赛得分', width: 12, numFmt: '0.##' }, { header: '满分', width: 8, numFmt: '0.##' },
+          ],
+          rows: head.records.map((r) => [r.employeeNo, r.name, r.orgName, r.teamName, r.teamRank, r.answered, r.correct, r.personalPoints, r.roundScore, r.roundMax]),
         },
         {
           name: '计分明细',

@@ -1,6 +1,7 @@
 // POST /api/live/:id/host {requestId, action, correct?, teamId?, delta?, reason?, stake?}
 //   host only (trainers/admins whose subtree holds the contest's unit): next, open, lock, judge,
 //   reveal, pause, resume, adjust (audited, with a reason), stake, undo, finish.
+//   finish records every seated person's result in app.live_results (their training record).
 //   → the public state after the action.
 // Checked against the state at the locked version by the same rules the reducer applies
 // (src/core/live-contest.ts checkHostAction); a refused action is a 409 with a `code` and a
@@ -11,6 +12,7 @@ import { forbidden, handle, json, readJson } from './_lib/http.ts';
 import { requireUser } from './_lib/auth.ts';
 import { idParam } from './_lib/params.ts';
 import { liveProblem, lockedAppend, publicOf } from './_lib/live.ts';
+import { syncLiveResults } from './_lib/live-results.ts';
 import { checkHostAction, HOST_ACTIONS, teamScores } from '../src/core/live-contest.ts';
 import { singleLine } from '../src/core/text.ts';
 
@@ -48,7 +50,13 @@ export default handle({
                   ${body.reason!})`;
       }
       if (action === 'undo') data.undoes = entry.state.hostStack[entry.state.hostStack.length - 1];
-      return { event: { kind: action, host: true, data, idemKey: requestId }, reply };
+      // The end puts everyone's result into their training record; an undo or adjustment after the
+      // end re-derives the records (audited when they change), an undone finish takes them back.
+      const wasFinished = entry.state.finished;
+      const afterAppend = async (t: typeof tx, after: typeof entry) => {
+        if (wasFinished || after.state.finished) await syncLiveResults(t, after, action, action === 'adjust' ? body.reason! : null);
+      };
+      return { event: { kind: action, host: true, data, idemKey: requestId }, reply, afterAppend };
     });
     return json(out);
   },

@@ -11,7 +11,8 @@ import { personalState } from '../src/core/live-contest.ts';
 
 export default handle({
   async GET(req, { params }) {
-    const claims = await requireUser(req);
+    // The session is checked with the membership lookup (membershipOf), before anything personal is read.
+    const claims = await requireUser(req, { sessionCheck: 'with-first-statement' });
     const id = idParam(params, 'id', 'live contest');
     const device = new URL(req.url).searchParams.get('device');
     // As fresh as the public state (pollState), and who the caller is in this contest (RLS, cached briefly).

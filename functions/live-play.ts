@@ -1,20 +1,22 @@
 // POST /api/live/:id/play {requestId, device, ref, kind: buzz|answer|stake, response?, stake?}
 //   a player's buzz, answer or stake for the current question `ref`, from the device that holds
 //   their seat → {accepted, foul, replay, personal}
-// Server-authoritative: the receive time is the server's (the transaction's start); a buzz while
+// Server-authoritative: the receive time is the server's (taken when the request arrives); a buzz while
 // the question is shown but not open is a foul; answers after the countdown or a lock, for another
 // team's question, a second time, or for an old question are refused (409 with a `code`). The
 // answer is graded against the key here and the result stays in the log until the reveal. A
-// replayed requestId finds its event and appends nothing.
+// replayed requestId finds its event and appends nothing. Actions arriving together are appended
+// in one transaction (functions/_lib/live-batch.ts); each caller is answered after it committed.
+// Server-Timing tells where the time went: auth (token, session, membership), wait (for the batch
+// ahead), db (the batch's database work) and batch (how many actions it held).
 import type { Config } from '@netlify/functions';
 import { z } from 'zod';
-import { badRequest, handle, json, readJson } from './_lib/http.ts';
+import { forbidden, handle, json, notFound, readJson } from './_lib/http.ts';
 import { requireUser } from './_lib/auth.ts';
 import { idParam } from './_lib/params.ts';
-import { DeviceSchema, fastAppend, liveProblem, lockedAppend, membershipOf, warmCopy, type Entry } from './_lib/live.ts';
-import { checkPlayerAction, personalState, PLAYER_ACTIONS } from '../src/core/live-contest.ts';
-import { parseResponse } from '../src/core/questions.ts';
-import { gradeResponse } from '../src/core/grading.ts';
+import { DeviceSchema, liveProblem, membershipOf, pollState, warmCopy } from './_lib/live.ts';
+import { submitPlay } from './_lib/live-batch.ts';
+import { checkPlayerAction, PLAYER_ACTIONS } from '../src/core/live-contest.ts';
 
 const PlaySchema = z.strictObject({
   requestId: z.string().regex(/^[A-Za-z0-9_-]{8,80}$/, 'requestId: 8–80 letters, digits, - or _.'),
@@ -28,76 +30,32 @@ const PlaySchema = z.strictObject({
 /** Refusals no later event can lift (an undo re-derives the copy, so it stays exact). */
 const FINAL_REFUSALS = new Set(['already_buzzed', 'fouled', 'already_answered']);
 
-type Body = z.infer<typeof PlaySchema>;
-
-/** The event data for an accepted action (the answer graded against the key here). */
-function eventData(entry: Entry, memberId: string, body: Body, foul: boolean): Record<string, unknown> {
-  const q = entry.state.current!;
-  const data: Record<string, unknown> = { memberId, device: body.device, ref: body.ref, openSeq: q.openSeq };
-  if (body.kind === 'buzz') data.foul = foul;
-  if (body.kind === 'stake') data.stake = body.stake;
-  if (body.kind === 'answer') {
-    const content = entry.loaded.content.get(q.ref)!;
-    const parsed = parseResponse(content.type, body.response, { options: content.options, blankCount: content.blankCount });
-    if (!parsed.ok) throw badRequest(parsed.message, { errors: { response: parsed.message }, code: parsed.code });
-    if (parsed.value === null) throw badRequest('Choose an answer before sending.', { errors: { response: 'Choose an answer before sending.' } });
-    data.response = parsed.value;
-    data.correct = gradeResponse(entry.loaded.versions.get(q.ref)!, parsed.value, 1, 'all_or_nothing').state === 'correct';
-  }
-  return data;
-}
-
-/** The instant after which the action is late (null: no countdown applies, e.g. a stake while shown). */
-function deadlineOf(entry: Entry, kind: Body['kind']): number | null {
-  const q = entry.state.current!;
-  if (q.phase === 'open') return q.closesAt;
-  if (q.phase === 'buzzed') return kind === 'answer' ? q.answerClosesAt : q.closesAt;
-  return null;
-}
-
 export default handle({
   async POST(req, { params }) {
-    const claims = await requireUser(req);
+    // The fairness clock: taken first, before anything can make the request wait.
+    const receivedAt = Date.now();
+    const t0 = performance.now();
+    // The session is checked with the membership lookup (membershipOf), before anything is read.
+    const claims = await requireUser(req, { sessionCheck: 'with-first-statement' });
     const id = idParam(params, 'id', 'live contest');
     const body = await readJson(req, PlaySchema);
-    // The warm copy first. A refusal that no later event can lift (the team already buzzed or
-    // answered, a foul) is answered from it without queueing for the contest's lock; an action it
-    // accepts is appended in one round trip if nothing that could change that verdict was appended
-    // since (fastAppend). Replays, every other refusal, and anything that changed meanwhile are
-    // decided under the lock against the state the event would follow (lockedAppend).
-    const warm = warmCopy(id);
-    const who = warm ? await membershipOf(claims, id, warm.loaded.setupRev) : null;
-    if (warm && who && who.teamId && !warm.requests.has(`${who.memberId}|${body.requestId}`)) {
-      const basedOn = warm.state.version;
-      const early = checkPlayerAction(warm.loaded.setup, warm.state,
-        { kind: body.kind, memberId: who.memberId, device: body.device, ref: body.ref, response: body.response, stake: body.stake }, Date.now());
+    const entry = warmCopy(id) ?? (await pollState(id));
+    if (!entry) throw notFound('There is no live contest with this id.');
+    const who = await membershipOf(claims, id, entry.loaded.setupRev);
+    if (!who) throw forbidden('Only the hosts of this contest (trainers of its unit) and the members of its teams can do this.');
+    const action = { kind: body.kind, memberId: who.memberId, device: body.device, ref: body.ref, response: body.response, stake: body.stake };
+    // A refusal no later event can lift (the team already buzzed or answered, a foul) is answered
+    // from the warm copy at once: a room pressing the buzzer does not queue for the database.
+    if (!entry.requests.has(`${who.memberId}|${body.requestId}`)) {
+      const early = checkPlayerAction(entry.loaded.setup, entry.state, action, receivedAt);
       if (!early.ok && FINAL_REFUSALS.has(early.problem.code)) throw liveProblem(early.problem);
-      if (early.ok) {
-        const data = eventData(warm, who.memberId, body, early.foul);
-        // 个人全员答: team-mates' answers do not bear on mine; in team rounds they do.
-        const teamScope = warm.state.current?.kind === 'all' ? null : who.teamId;
-        const ev = await fastAppend(claims, id, warm, who.memberId, teamScope, basedOn,
-          { kind: body.kind, data, idemKey: body.requestId }, deadlineOf(warm, body.kind));
-        if (ev) {
-          const entry = warmCopy(id) ?? warm;
-          return json({ accepted: true, replay: false, foul: early.foul, personal: personalState(entry.loaded.setup, entry.state, who.memberId, body.device) });
-        }
-      }
     }
-    const out = await lockedAppend(claims, id, body.requestId, async ({ entry, now, memberId, replayed }) => {
-      const personal = () => personalState(entry.loaded.setup, entry.state, memberId, body.device);
-      if (replayed) {
-        return { reply: () => ({ accepted: true, replay: true, foul: Boolean((replayed.data as { foul?: boolean }).foul), personal: personal() }) };
-      }
-      const outcome = checkPlayerAction(entry.loaded.setup, entry.state,
-        { kind: body.kind, memberId, device: body.device, ref: body.ref, response: body.response, stake: body.stake }, now);
-      if (!outcome.ok) throw liveProblem(outcome.problem);
-      return {
-        event: { kind: body.kind, host: false, data: eventData(entry, memberId, body, outcome.foul), idemKey: body.requestId },
-        reply: () => ({ accepted: true, replay: false, foul: outcome.foul, personal: personal() }),
-      };
+    const auth = performance.now() - t0;
+    // Everything else is decided in the batch, against the state at the contest's version.
+    const { reply, timing } = await submitPlay(id, { claims, requestId: body.requestId, receivedAt, ...action });
+    return json(reply, 200, {
+      'server-timing': `auth;dur=${auth.toFixed(1)}, wait;dur=${timing.waitMs.toFixed(1)}, db;dur=${timing.dbMs.toFixed(1)}, batch;desc="${timing.batch}"`,
     });
-    return json(out);
   },
 });
 

@@ -226,7 +226,7 @@ export default handle({
       if (new Set(body.teams.map((t) => t.name)).size !== body.teams.length) errors.teams = 'Give every team a different name.';
 
       // Rounds and their questions: picked by id, and/or drawn from the banks the host can see.
-      const bankRows = await tx`select q.id as question_id, q.bank, v.id as version_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count
+      const bankRows = await tx`select q.id as question_id, q.bank, q.variant_family, v.id as version_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count
         from app.questions q join app.question_versions v on v.id = q.current_version_id
         where q.retired_at is null and q.bank in (select b.id from app.banks b)
           and v.type in ('single', 'multiple', 'truefalse', 'fill')`;
@@ -246,7 +246,9 @@ export default handle({
         if (r.draw?.length) {
           // Questions flagged for review after a rule change are not drawn (as for exam papers).
           const flagged = new Set((await tx`select id from app.questions where review_flagged_at is not null`).map((r) => r.id as string));
-          const pool = stored.filter((s) => !used.has(s.questionId) && !flagged.has(s.questionId)).map(candidateFromStored);
+          // Nor is a variant of a question already in the contest (variant_family: the same fact).
+          const usedFamilies = new Set([...used].map((id) => byQuestion.get(id)?.family ?? id));
+          const pool = stored.filter((s) => !used.has(s.questionId) && !flagged.has(s.questionId) && !usedFamilies.has(s.family ?? s.questionId)).map(candidateFromStored);
           try {
             const paper = assemblePaper({
               blueprint: { sections: r.draw.map((d) => ({ ...d, points: 1 })), shuffleQuestions: true, shuffleOptions: false },

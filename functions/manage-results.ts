@@ -24,7 +24,7 @@ const iso = (d: unknown) => (d instanceof Date ? d.toISOString() : null);
 
 /**
  * GET /api/manage/results/exams: every exam in my scope — owned by a unit in my subtree, or offered
- * to people in it — including those nobody has taken yet, with audience and attempt counts (people
+ * to people in it (as units, named people, roles or overrides) — including those nobody has taken yet, with audience and attempt counts (people
  * in my scope, not me). Drafts only for their administrators.
  */
 async function examsInScope(req: Request) {
@@ -42,7 +42,10 @@ async function examsInScope(req: Request) {
       where (e.status <> 'draft' or app_private.administers_exam(e.id))
         and (app_private.can_manage_org(e.owner_org_id)
              or exists (select 1 from app.exam_assignments x where x.exam_id = e.id and app_private.in_scope(x.org_unit_id))
-             or exists (select 1 from app.attempts a where a.exam_id = e.id and a.member_id <> app_private.current_member_id()))
+             or exists (select 1 from app.attempts a where a.exam_id = e.id and a.member_id <> app_private.current_member_id())
+             -- Offered to people I manage however the audience was given: units, named people, a
+             -- role, overrides (migration 20261201000950).
+             or app_private.exam_reaches_my_scope(e.id))
       order by e.status = 'archived', e.window_close desc nulls first, e.created_at desc`;
   });
   return json({

@@ -8,7 +8,7 @@ import { asUser } from './_lib/db.ts';
 import { dbNow, loadSeenQuestionIds } from './_lib/exams.ts';
 import { loadCurrentVersions, loadMyCards, loadPool, publicOf } from './_lib/practice.ts';
 import { dailySet, dueQuestions, type DailyReason } from '../src/core/scheduling.ts';
-import { DEFAULT_SESSION_SIZE, PracticeSessionRequestSchema, topicSet, wrongSet } from '../src/core/practice.ts';
+import { DEFAULT_SESSION_SIZE, familyLookup, onePerFamily, PracticeSessionRequestSchema, topicSet, wrongSet } from '../src/core/practice.ts';
 
 export default handle({
   async POST(req) {
@@ -30,13 +30,18 @@ export default handle({
           picked = topicSet({ topic: body.topic!, pool, cards: qcards, now, seed, size }).map((id) => ({ questionId: id, reason: 'topic' }));
           break;
         }
-        case 'due':
-          picked = dueQuestions(qcards.filter((c) => pool.some((p) => p.questionId === c.questionId)), now, size).map((id) => ({ questionId: id, reason: 'due' }));
+        case 'due': {
+          // Every due card in order, then one per variant family (twins restate one fact).
+          const active = new Set(pool.map((p) => p.questionId));
+          const due = qcards.filter((c) => active.has(c.questionId));
+          picked = onePerFamily(dueQuestions(due, now, due.length), familyLookup(pool), size).map((id) => ({ questionId: id, reason: 'due' }));
           break;
+        }
         case 'wrong': {
           const seed = crypto.getRandomValues(new Uint32Array(1))[0]!;
           const topics = new Map(pool.map((p) => [p.questionId, p.topic]));
-          const entries = cards.filter((c) => c.inWrongBook && topics.has(c.questionId)).map((c) => ({ questionId: c.questionId, topic: c.topic, wrongCount: c.wrongCount }));
+          const families = familyLookup(pool);
+          const entries = cards.filter((c) => c.inWrongBook && topics.has(c.questionId)).map((c) => ({ questionId: c.questionId, topic: c.topic, wrongCount: c.wrongCount, family: families(c.questionId) }));
           picked = wrongSet({ entries, seed, size }).map((id) => ({ questionId: id, reason: 'wrong' }));
           break;
         }

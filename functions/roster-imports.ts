@@ -55,13 +55,32 @@ export default handle({
         await requireImporter(tx);
         await loadImport(tx, id);
         const units = new Map((await loadUnits(tx)).map((u) => [u.id, u]));
+        const outcome = q.outcome ?? null;
+        // Unchanged rows are kept as arrays (app.roster_import_unchanged, one row per import): the
+        // page is cut from both sources by seq first, then its unchanged rows are shown with the
+        // member's name and unit (what the file said, or the commit is refused as stale).
+        const wantUnchanged = outcome === null || outcome === 'unchanged';
         const [count] = await tx`
-          select count(*)::int as n from app.roster_import_rows
-          where import_id = ${id}::uuid and (${q.outcome ?? null}::text is null or outcome = ${q.outcome ?? null})`;
+          select (select count(*)::int from app.roster_import_rows
+                  where import_id = ${id}::uuid and (${outcome}::text is null or outcome = ${outcome}))
+               + coalesce((select cardinality(seqs) from app.roster_import_unchanged
+                           where import_id = ${id}::uuid and ${wantUnchanged}), 0) as n`;
         const rows = await tx`
-          select seq, row_no, outcome, employee_no, member_id, draft, changes, problems from app.roster_import_rows
-          where import_id = ${id}::uuid and (${q.outcome ?? null}::text is null or outcome = ${q.outcome ?? null})
-          order by seq offset ${q.offset} limit ${q.limit}`;
+          select p.seq, p.row_no, p.outcome, coalesce(p.employee_no, m.employee_no) as employee_no, p.member_id,
+                 coalesce(p.draft, case when m.id is not null then jsonb_build_object('name', m.name, 'orgUnitId', m.org_unit_id) end) as draft,
+                 p.changes, p.problems
+          from (
+            select seq, row_no, outcome, employee_no, member_id, draft, changes, problems from app.roster_import_rows
+            where import_id = ${id}::uuid and (${outcome}::text is null or outcome = ${outcome})
+            union all
+            select u.seq, u.row_no, 'unchanged', null, u.member_id, null, null, null
+            from app.roster_import_unchanged c
+            cross join lateral unnest(c.seqs, c.row_nos, c.member_ids) as u(seq, row_no, member_id)
+            where c.import_id = ${id}::uuid and ${wantUnchanged}
+            order by seq offset ${q.offset} limit ${q.limit}
+          ) p
+          left join app.members m on p.outcome = 'unchanged' and p.draft is null and m.id = p.member_id
+          order by p.seq`;
         const unitLabel = (unitId: unknown) => {
           const u = typeof unitId === 'string' ? units.get(unitId) : undefined;
           return u ? { id: u.id, code: u.code, name: u.name } : null;

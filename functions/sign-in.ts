@@ -1,5 +1,6 @@
 // POST /api/sign-in {identifier, password} — sign in with an employee number (工号) or an email.
-//   200 → the auth server's session (access_token, refresh_token, expires_at, user) for supabase-js setSession
+//   200 → the auth server's session (access_token, refresh_token, expires_at, user) for supabase-js setSession,
+//         and password_change_required (true: the person must choose their own password first, /api/password)
 //   400 invalid_credentials | user_banned, 429 over_request_rate_limit (Retry-After) — as problem+json with `code`
 //
 // Supabase Auth only knows emails, so the server resolves a 工号 to its account's email and performs
@@ -103,7 +104,16 @@ export default handle({
     } catch {
       /* not JSON */
     }
-    if (res.ok && typeof doc.access_token === 'string') return json(doc);
+    if (res.ok && typeof doc.access_token === 'string') {
+      // An account that signed in with an initial password must choose its own before anything
+      // else (20261201000850_initial_password_change.sql): the sign-in page goes to that form.
+      const userId = (doc.user as { id?: unknown } | undefined)?.id;
+      const required = typeof userId === 'string' && await asService(async (tx) => {
+        const [r] = await tx`select exists (select 1 from app.password_change_required where user_id = ${userId}::uuid) as required`;
+        return r?.required === true;
+      });
+      return json({ ...doc, password_change_required: required });
+    }
     const code = String(doc.error_code ?? doc.code ?? (res.status === 429 ? 'over_request_rate_limit' : 'invalid_credentials'));
     const retry = res.headers.get('retry-after');
     if (res.status === 429) {

@@ -1,7 +1,7 @@
 // Verifies the caller's bearer token. One code path for Supabase Auth and local auth: both issue
 // ES256 JWTs and publish their keys at <SUPABASE_URL>/auth/v1/.well-known/jwks.json.
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
-import { unauthorized } from './http.ts';
+import { HttpProblem, unauthorized } from './http.ts';
 import { asUserOneStatement, checkSessionWithFirstStatement, literal } from './db.ts';
 
 export interface Claims extends JWTPayload {
@@ -85,7 +85,7 @@ async function verifyTokenSignature(token: string): Promise<Claims> {
  */
 export const SESSION_CHECK_TTL_MS = 5_000;
 const SESSION_CACHE_MAX = 10_000;
-const sessionCache = new Map<string, { active: boolean; until: number }>();
+const sessionCache = new Map<string, { active: boolean; passwordChange: boolean; until: number }>();
 
 /**
  * The token's session must still exist (not signed out, not revoked for a reused refresh token) and
@@ -97,31 +97,45 @@ const sessionCache = new Map<string, { active: boolean; until: number }>();
 const sessionKey = (claims: Claims) => `${claims.sub}|${String(claims.session_id)}`;
 const sessionEnded = () => unauthorized('Your session has ended: you signed out, or the account was disabled or removed. Sign in again.');
 
-function rememberSession(claims: Claims, active: boolean): void {
+/**
+ * 403 for an account that signed in with an initial password and has not chosen its own yet
+ * (supabase/migrations/20261201000850_initial_password_change.sql); src/client/api.ts turns it into
+ * the change-password page.
+ */
+export const passwordChangeRequired = () => new HttpProblem(403, 'Forbidden',
+  'You signed in with an initial password: choose your own password first (/account/password).',
+  { code: 'password_change_required', message_zh: '您使用的是初始密码，请先设置自己的新密码。' },
+  'https://xiaobao.academy/problems/password-change-required');
+
+function rememberSession(claims: Claims, active: boolean, passwordChange = false): void {
   const key = sessionKey(claims);
   sessionCache.delete(key);
   // Insertion order is age order: drop the oldest entry when full.
   if (sessionCache.size >= SESSION_CACHE_MAX) sessionCache.delete(sessionCache.keys().next().value!);
-  sessionCache.set(key, { active, until: Date.now() + SESSION_CHECK_TTL_MS });
+  sessionCache.set(key, { active, passwordChange, until: Date.now() + SESSION_CHECK_TTL_MS });
 }
 
 /** This instance's answer about the token's session while it is fresh, else null. */
-function knownSession(claims: Claims): boolean | null {
+function knownSession(claims: Claims): { active: boolean; passwordChange: boolean } | null {
   const entry = sessionCache.get(sessionKey(claims));
-  return entry && entry.until > Date.now() ? entry.active : null;
+  return entry && entry.until > Date.now() ? entry : null;
 }
 
-async function requireActiveSession(claims: Claims): Promise<void> {
-  let active = knownSession(claims);
-  if (active === null) {
+async function requireActiveSession(claims: Claims, allowPasswordChange: boolean): Promise<void> {
+  let known = knownSession(claims);
+  if (known === null) {
     // One statement, one round trip, as the caller (the first request of every session and then one
-    // in every few seconds, for functions that do not piggyback the check: see requireUser).
+    // in every few seconds, for functions that do not piggyback the check: see requireUser). The
+    // password-change mark is the caller's own row (RLS), read in the same statement.
+    const sub = literal(claims.sub);
     const [row] = await asUserOneStatement(claims,
-      `select app_private.session_is_active(${literal(claims.sub)}::uuid, ${literal(String(claims.session_id))}::uuid) as active`);
-    active = row?.active === true;
-    rememberSession(claims, active);
+      `select app_private.session_is_active(${sub}::uuid, ${literal(String(claims.session_id))}::uuid) as active,
+              exists (select 1 from app.password_change_required where user_id = ${sub}::uuid) as password_change`);
+    known = { active: row?.active === true, passwordChange: row?.password_change === true };
+    rememberSession(claims, known.active, known.passwordChange);
   }
-  if (!active) throw sessionEnded();
+  if (!known.active) throw sessionEnded();
+  if (known.passwordChange && !allowPasswordChange) throw passwordChangeRequired();
 }
 
 /**
@@ -131,22 +145,37 @@ async function requireActiveSession(claims: Claims): Promise<void> {
  * function whose every outcome that reads or writes anything starts with a statement as the user.
  * The answer is remembered for SESSION_CHECK_TTL_MS either way.
  */
-export async function requireUser(req: Request, opts: { sessionCheck?: 'now' | 'with-first-statement' } = {}): Promise<Claims> {
+export async function requireUser(req: Request, opts: {
+  sessionCheck?: 'now' | 'with-first-statement';
+  /**
+   * Also for an account that must change its initial password first (only GET /api/me and the
+   * change-password function); every other function refuses it with passwordChangeRequired().
+   */
+  allowPasswordChange?: boolean;
+} = {}): Promise<Claims> {
   const header = req.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match?.[1]) throw unauthorized('Sign in first: this request needs an Authorization: Bearer <access token> header.');
   const claims = await verifyToken(match[1]);
-  if (opts.sessionCheck === 'with-first-statement') {
+  if (opts.sessionCheck === 'with-first-statement' && !opts.allowPasswordChange) {
     const known = knownSession(claims);
-    if (known === false) throw sessionEnded();
+    if (known && !known.active) throw sessionEnded();
+    if (known?.passwordChange) throw passwordChangeRequired();
     if (known === null) {
-      checkSessionWithFirstStatement(claims, (active) => {
-        rememberSession(claims, active);
-        return active ? null : sessionEnded();
+      // app_private.assert_session_active raises 28000 for both; the hint tells them apart.
+      checkSessionWithFirstStatement(claims, (active, err) => {
+        const passwordChange = !active && (err as { hint?: string } | undefined)?.hint === 'password_change_required';
+        rememberSession(claims, active || passwordChange, passwordChange);
+        return active ? null : passwordChange ? passwordChangeRequired() : sessionEnded();
       });
     }
     return claims;
   }
-  await requireActiveSession(claims);
+  await requireActiveSession(claims, opts.allowPasswordChange === true);
   return claims;
+}
+
+/** Forgets this instance's answer about the token's session (after the password was changed). */
+export function forgetSession(claims: Claims): void {
+  sessionCache.delete(sessionKey(claims));
 }

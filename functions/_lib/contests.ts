@@ -452,10 +452,12 @@ export async function computeRanking(tx: Tx, c: ContestRow, version?: string): P
   const key = `${c.id}|${c.manages ? 'manager' : 'participant'}`;
   const hit = rankingCache.get(key);
   if (hit && hit.version === v) return { ...hit, contest: c };
-  const [teams, rounds, rows] = await Promise.all([
+  const [teams, rounds, rows, liveRows] = await Promise.all([
     tx`select id, name from app.contest_teams where contest_id = ${c.id} order by position`,
     tx`select id, title, exam_id, live_contest_id from app.contest_rounds where contest_id = ${c.id} order by position`,
     tx`select * from app.contest_standing_rows(${c.id}::uuid)`,
+    // Live rounds: the results recorded when each live contest ended (app.live_results).
+    tx`select * from app.contest_live_rows(${c.id}::uuid)`,
   ]);
   const { eligible, attempts } = splitStandingRows(rows);
   const ranking = contestRanking({
@@ -463,7 +465,11 @@ export async function computeRanking(tx: Tx, c: ContestRow, version?: string): P
     teams: teams.map((t) => ({ id: t.id as string, name: t.name as string })),
     eligible,
     attempts,
-    roundIds: rounds.filter((r) => r.exam_id).map((r) => r.id as string),
+    roundIds: rounds.map((r) => r.id as string),
+    live: liveRows.map((l) => ({
+      memberId: l.member_id as string, roundId: l.round_id as string, score: Number(l.score), maxScore: Number(l.max_score),
+      timeUsedSec: Number(l.time_used_sec), submittedAt: l.finished_at as Date,
+    })),
   });
   const out: ComputedRanking = {
     version: v, contest: c, ranking,

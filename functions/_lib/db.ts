@@ -51,7 +51,8 @@ async function withSql<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
 // user checks the session in the same message (app_private.assert_session_active, 28000 when it has
 // ended), so the check costs no round trip of its own. `settle` records the answer and, for an
 // ended session, gives the error to throw instead of the database's.
-type SessionSettle = (active: boolean) => Error | null;
+// `err` is the database's error when the check failed (its hint tells a required password change apart).
+type SessionSettle = (active: boolean, err?: unknown) => Error | null;
 const pendingSessionChecks = new WeakMap<Claims, SessionSettle>();
 
 export function checkSessionWithFirstStatement(claims: Claims, settle: SessionSettle): void {
@@ -65,12 +66,25 @@ function sessionChecked(claims: Claims): void {
   settle(true);
 }
 
+/**
+ * Takes over the pending session check of `claims` (requireUser 'with-first-statement') for a
+ * caller that asks app_private.session_is_active itself — e.g. among other callers' statements in
+ * one message (functions/_lib/live.ts membershipOf). It must call `settle(active)`, which records the
+ * answer and returns the error to throw for an ended session. Null when nothing is pending.
+ */
+export function takeSessionCheck(claims: Claims): SessionSettle | null {
+  const settle = pendingSessionChecks.get(claims);
+  if (!settle) return null;
+  pendingSessionChecks.delete(claims);
+  return settle;
+}
+
 /** The error to throw for `err`: the session's own when the piggybacked check failed. */
 function sessionFailure(claims: Claims, err: unknown): unknown {
   const settle = pendingSessionChecks.get(claims);
   if (!settle || (err as { code?: string } | null)?.code !== '28000') return err;
   pendingSessionChecks.delete(claims);
-  return settle(false) ?? err;
+  return settle(false, err) ?? err;
 }
 
 export function asUser<T>(claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T> {

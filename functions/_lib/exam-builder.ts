@@ -9,7 +9,7 @@ import { examProblem } from './attempts.ts';
 import { loadCandidates, loadExam, paperSize, type Exam } from './exams.ts';
 import { loadMe, type Me } from './members.ts';
 import { administersExam, notExamManagerMessage, ownerUnitName } from './exam-scope.ts';
-import { assemblePaper, BlueprintError, describeSection, matches, type Blueprint, type Candidate } from '../../src/core/assembly.ts';
+import { assemblePaper, BlueprintError, countItems, describeSection, familyOf, matches, type Blueprint, type Candidate } from '../../src/core/assembly.ts';
 import { ExamSettingsSchema, resolveExamSettings, type ExamSettings } from '../../src/core/exam-settings.ts';
 import { candidateFromStored, type StoredPublicVersion } from '../../src/core/paper.ts';
 import { findControlChar, singleLine } from '../../src/core/text.ts';
@@ -83,7 +83,10 @@ export async function resolveUnit(tx: Tx, ref: string) {
 // The blueprint against the banks the caller may use.
 
 export interface SectionCheck {
-  /** Questions that match the row (type × topic × difficulty in its banks, or its picked questions). */
+  /**
+   * Questions that match the row (type × topic × difficulty in its banks, or its picked questions),
+   * counting a variant family once: a paper holds at most one of a family.
+   */
   available: number;
   asked: number;
   /** The row's own problem, written for the trainer, or null. */
@@ -124,21 +127,30 @@ export async function checkBlueprint(tx: Tx, blueprint: Blueprint): Promise<Blue
       errors[`blueprint.sections.${i}.banks`] = error;
     }
     const pool = candidates.filter((c) => matches(s, c));
+    const available = countItems(pool);
     if (s.questionIds) {
       const found = new Set(pool.map((c) => c.questionId));
       const missing = s.questionIds.filter((id) => !found.has(id));
       if (missing.length) {
         error = `Picked questions not available as current ${s.type} questions in a bank you may use: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}.`;
         errors[`blueprint.sections.${i}.questionIds`] = error;
+      } else if (available < pool.length) {
+        // Two picks restate one fact (variantOf): a paper holds at most one of them.
+        const byFamily = new Map<string, string[]>();
+        for (const c of pool) byFamily.set(familyOf(c), [...(byFamily.get(familyOf(c)) ?? []), c.questionId]);
+        const twins = [...byFamily.values()].filter((ids) => ids.length > 1).map((ids) => ids.sort().join(' / '));
+        error = `Picked questions restate the same fact (variants of one question); a paper can hold only one of each: ${twins.slice(0, 5).join('; ')}${twins.length > 5 ? ' …' : ''}. Remove all but one of each.`;
+        errors[`blueprint.sections.${i}.questionIds`] = error;
       }
-    } else if (!error && pool.length < s.count) {
+    } else if (!error && available < s.count) {
       const what = describeSection(s, i).replace(/^s/, 'S');
-      error = pool.length === 0
+      const variants = available < pool.length ? ` (${pool.length} questions, but variants of one question count once)` : '';
+      error = available === 0
         ? `${what}: no question in the chosen banks matches. Change its type, topic, difficulty or banks.`
-        : `${what} asks for ${s.count} questions but only ${pool.length} match in the chosen banks. Lower the count to ${pool.length} or widen the row.`;
+        : `${what} asks for ${s.count} questions but only ${available} match in the chosen banks${variants}. Lower the count to ${available} or widen the row.`;
       errors[`blueprint.sections.${i}.count`] = error;
     }
-    return { available: pool.length, asked: s.count, error };
+    return { available, asked: s.count, error };
   });
   let message: string | null = null;
   if (Object.keys(errors).length === 0) {

@@ -191,8 +191,9 @@ export async function loadMyAttempts(tx: Tx, examIds: string[] | null): Promise<
 /** Current versions of active questions: what a new paper is drawn from. */
 export async function loadCandidates(tx: Tx): Promise<StoredPublicVersion[]> {
   const rows = await tx`
-    select q.id as question_id, q.bank, v.id as version_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count
+    select q.id as question_id, q.bank, q.variant_family, v.id as version_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count
     from app.questions q join app.question_versions v on v.id = q.current_version_id
+    -- Variants of one question (variant_family, migration 20261201000950) never share a paper.
     -- A question a rule change flagged "needs review" (migration 20261201000150) stays out of new
     -- papers until a trainer reviews it; the flag bumps the bank revision, so caches reload.
     where q.retired_at is null and q.review_flagged_at is null`;
@@ -289,6 +290,7 @@ export function storedVersionFromRow(r: Record<string, unknown>): StoredPublicVe
     options: (r.options as StoredPublicVersion['options']) ?? null,
     blankCount: Number(r.blank_count ?? 0),
     ...(typeof r.bank === 'string' ? { bank: r.bank } : {}),
+    ...(typeof r.variant_family === 'string' ? { family: r.variant_family } : {}),
   };
 }
 

@@ -9,7 +9,7 @@
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import { z } from 'zod';
 import type { Claims } from './auth.ts';
-import { asService, asServiceOneStatement, asUser, asUserOneStatement, asUserStatements, literal, type Tx } from './db.ts';
+import { asService, asServiceOneStatement, asUser, asUserStatements, checkSessionWithFirstStatement, literal, takeSessionCheck, type Tx } from './db.ts';
 import { forbidden, HttpProblem, notFound } from './http.ts';
 import { loadVersionsWithKeys } from './grading.ts';
 import {
@@ -121,14 +121,18 @@ export function requestKey(ev: LiveEvent & { idem?: string | null }): string[] {
 }
 
 export function eventFromRow(r: Record<string, unknown>): LiveEvent & { idem: string | null } {
+  const data = (r.data as Record<string, unknown>) ?? {};
   return {
     idem: (r.idem_key as string | null) ?? null,
     seq: Number(r.seq),
-    at: (r.received_at as Date).getTime(),
+    // A player's buzz, answer or stake carries the time its request reached the server (taken
+    // before it waited for a group commit: functions/_lib/live-batch.ts); everything else the
+    // appending transaction's start.
+    at: !r.host && typeof data.receivedAt === 'number' && Number.isFinite(data.receivedAt) ? data.receivedAt : (r.received_at as Date).getTime(),
     kind: r.kind as string,
     host: Boolean(r.host),
     actor: (r.actor_member_id as string | null) ?? null,
-    data: (r.data as Record<string, unknown>) ?? {},
+    data,
   };
 }
 
@@ -255,24 +259,94 @@ export async function pollState(contestId: string): Promise<Entry | null> {
 
 // Who the caller is in a contest (member, team, host), per token subject and run-sheet revision:
 // the personal part is polled by every phone, and this answer changes only with the run sheet
-// (setup_rev) or the roster. Kept for MEMBERSHIP_TTL_MS; the session itself is checked as always.
+// (setup_rev) or the roster. Kept for MEMBERSHIP_TTL_MS.
+//
+// A room of phones asks at the same moment (after every host action), so the lookups that arrive
+// together go to the database as ONE message: for each caller their claims, then the lookup as that
+// caller (RLS shows the contest only to its hosts and players) — with, for a caller whose session
+// this instance has no fresh answer about (requireUser 'with-first-statement'),
+// app_private.assert_session_active in the same statement, so that check costs no round trip of its
+// own either. A session that has ended fails the shared message; then each caller is asked alone
+// and gets their own answer (db.ts maps the check's error to the session's problem).
 export const MEMBERSHIP_TTL_MS = 10_000;
 export interface Membership { memberId: string; teamId: string | null; hosts: boolean }
 const memberships = new Map<string, { at: number; setupRev: number; value: Membership | null }>();
 
+interface Lookup {
+  claims: Claims;
+  contestId: string;
+  setupRev: number;
+  settle: ((active: boolean) => Error | null) | null;
+  resolve: (m: Membership | null) => void;
+  reject: (e: unknown) => void;
+}
+const lookups: Lookup[] = [];
+let lookupsScheduled = false;
+const LOOKUP_BATCH = 200;
+
 export async function membershipOf(claims: Claims, contestId: string, setupRev: number): Promise<Membership | null> {
-  const key = `${claims.sub}|${contestId}`;
-  const hit = memberships.get(key);
-  if (hit && hit.setupRev === setupRev && performance.now() - hit.at < MEMBERSHIP_TTL_MS) return hit.value;
-  // One round trip as the caller: RLS shows the contest only to its hosts and players.
-  const [c] = await asUserOneStatement(claims, `
-    select c.setup_rev, app_private.current_member_id() as me, app_private.hosts_live_contest(c.id) as hosts,
-           (select t.team_id from app.live_team_members t where t.contest_id = c.id and t.member_id = app_private.current_member_id()) as team_id
-    from app.live_contests c where c.id = ${literal(contestId)}::uuid`);
-  const value = c ? { memberId: c.me as string, teamId: (c.team_id as string | null) ?? null, hosts: Boolean(c.hosts) } : null;
+  const settle = takeSessionCheck(claims);
+  const hit = memberships.get(`${claims.sub}|${contestId}`);
+  if (!settle && hit && hit.setupRev === setupRev && performance.now() - hit.at < MEMBERSHIP_TTL_MS) return hit.value;
+  return new Promise((resolve, reject) => {
+    lookups.push({ claims, contestId, setupRev, settle, resolve, reject });
+    if (!lookupsScheduled) {
+      lookupsScheduled = true;
+      setImmediate(() => void runLookups());
+    }
+  });
+}
+
+function lookupStatement(l: Lookup, withSession: boolean): string {
+  const c = literal(l.contestId);
+  const session = withSession && l.settle
+    ? `app_private.assert_session_active(${literal(l.claims.sub)}::uuid, ${literal(String(l.claims.session_id))}::uuid), `
+    : '';
+  // Left-joined to one row: the session is checked for someone who sees no contest too.
+  return `select ${session}c.setup_rev, app_private.current_member_id() as me, app_private.hosts_live_contest(c.id) as hosts,
+      (select t.team_id from app.live_team_members t where t.contest_id = c.id and t.member_id = app_private.current_member_id()) as team_id
+    from (select 1) one left join app.live_contests c on c.id = ${c}::uuid`;
+}
+
+async function runLookups(): Promise<void> {
+  const batch = lookups.splice(0, LOOKUP_BATCH);
+  if (lookups.length) setImmediate(() => void runLookups());
+  else lookupsScheduled = false;
+  let rows: (Record<string, unknown> | undefined)[];
+  try {
+    const parts = batch.map((l, i) => (i === 0 ? lookupStatement(l, true) : `select set_config('request.jwt.claims', ${literal(JSON.stringify(l.claims))}, true);\n${lookupStatement(l, true)}`));
+    const results = await asUserStatements(batch[0]!.claims, parts.join(';\n'));
+    rows = batch.map((_, i) => results[i === 0 ? 0 : 2 * i]?.[0]);
+  } catch {
+    // The shared message failed as a whole (it writes nothing; usually one caller's session has
+    // ended): ask for each caller on their own, the session check riding on their statement.
+    for (const l of batch) {
+      try {
+        if (l.settle) checkSessionWithFirstStatement(l.claims, l.settle);
+        const settled = { ...l, settle: null };
+        finishLookup(settled, (await asUserStatements(l.claims, lookupStatement(settled, false)))[0]?.[0]);
+      } catch (e) {
+        l.reject(e);
+      }
+    }
+    return;
+  }
+  batch.forEach((l, i) => finishLookup(l, rows[i]));
+}
+
+function finishLookup(l: Lookup, c: Record<string, unknown> | undefined): void {
+  if (!c) {
+    l.reject(new Error('membership lookup returned no row'));
+    return;
+  }
+  // The statement ran, so the session check in it passed.
+  l.settle?.(true);
+  const value = c.setup_rev !== null && c.setup_rev !== undefined
+    ? { memberId: c.me as string, teamId: (c.team_id as string | null) ?? null, hosts: Boolean(c.hosts) }
+    : null;
   if (memberships.size > 50_000) memberships.clear();
-  memberships.set(key, { at: performance.now(), setupRev: c ? Number(c.setup_rev) : setupRev, value });
-  return value;
+  memberships.set(`${l.claims.sub}|${l.contestId}`, { at: performance.now(), setupRev: value ? Number(c.setup_rev) : l.setupRev, value });
+  l.resolve(value);
 }
 
 export function forget(contestId: string): void {
@@ -313,6 +387,12 @@ export interface AppendPlan<T> {
   event?: { kind: string; host: boolean; data: Record<string, unknown>; idemKey: string | null };
   /** What the request answers, given the appended event (or none). */
   reply: (ev: LiveEvent | null, entry: Entry) => T;
+  /**
+   * Runs in the same transaction once the event is appended and applied to the warm copy (the host's
+   * end of a contest records everyone's results: functions/_lib/live-results.ts); if it throws,
+   * nothing is appended.
+   */
+  afterAppend?: (tx: Tx, entry: Entry) => Promise<void>;
 }
 
 /**
@@ -355,6 +435,7 @@ export async function lockedAppend<T>(claims: Claims, contestId: string, idemKey
           entry.state = applyEvent(entry.loaded.setup, entry.state, ev);
           for (const k of requestKey(ev)) entry.requests.add(k);
           applied = true;
+          if (p.afterAppend) await p.afterAppend(tx, entry);
         }
         return { stale: false as const, value: p.reply(ev, entry), version: entry.state.version };
       });
@@ -373,43 +454,6 @@ export async function lockedAppend<T>(claims: Claims, contestId: string, idemKey
     return result.value;
   }
   throw new HttpProblem(503, 'Service Unavailable', 'The contest is very busy right now. Try again in a moment.', { retryAfterSec: 1 });
-}
-
-/**
- * A player's event in one round trip: checked by the caller against the warm copy at `basedOn`,
- * appended under the contest's lock only if nothing that could change that check has been appended
- * since (app_private.live_quiet_since: no host action, nothing by the player or — `teamId`, for rounds
- * where team-mates' actions count — their team) and the
- * server's receive time is not past `deadline`. Returns the event, or null when the caller must take
- * the locked path instead (lockedAppend), which decides against the state the event would follow.
- */
-export async function fastAppend(
-  claims: Claims, contestId: string, entry: Entry, memberId: string, teamId: string | null, basedOn: number,
-  ev: { kind: string; data: Record<string, unknown>; idemKey: string }, deadline: number | null,
-): Promise<LiveEvent | null> {
-  const c = literal(contestId);
-  const results = await asUserStatements(claims, `
-    select 1 from app.live_begin(${c}::uuid);
-    insert into app.live_events (contest_id, kind, host, actor_member_id, data, idem_key)
-    select ${c}::uuid, ${literal(ev.kind)}, false, ${literal(memberId)}::uuid, ${literal(JSON.stringify(ev.data))}::jsonb, ${literal(ev.idemKey)}
-    where (select l.version from app.live_contests l where l.id = ${c}::uuid) >= ${basedOn}
-      and app_private.live_quiet_since(${c}::uuid, ${basedOn}, ${literal(teamId)}::uuid)
-      ${deadline !== null ? `and transaction_timestamp() <= to_timestamp(${deadline / 1000})` : ''}
-      and not exists (select 1 from app.live_events e where e.contest_id = ${c}::uuid and e.actor_member_id = ${literal(memberId)}::uuid and e.idem_key = ${literal(ev.idemKey)})
-    returning ${EVENT_COLUMNS}`);
-  const row = results[1]?.[0];
-  if (!row) return null;
-  const event = eventFromRow(row);
-  const current = cache.get(contestId);
-  if (current === entry && entry.state.version === event.seq - 1) {
-    entry.state = applyEvent(entry.loaded.setup, entry.state, event);
-    for (const k of requestKey(event)) entry.requests.add(k);
-  } else {
-    // Another append landed in between (another instance): catch up from the log.
-    await asService((tx) => refresh(tx, contestId));
-  }
-  notifyChange(contestId, event.seq);
-  return event;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -30,12 +30,13 @@ export interface CardRow {
 export const openQuestion = (tx: Tx) =>
   tx`q.visibility = 'open' and exists (select 1 from app.banks b where b.id = q.bank and b.visibility = 'open')`;
 
-export async function loadPool(tx: Tx): Promise<{ questionId: string; topic: string }[]> {
+export async function loadPool(tx: Tx): Promise<{ questionId: string; topic: string; family: string | null }[]> {
+  // variant_family: a session asks at most one of a family (src/core/practice.ts onePerFamily).
   const rows = await tx`
-    select q.id, q.topic from app.questions q join app.question_versions v on v.id = q.current_version_id
+    select q.id, q.topic, q.variant_family from app.questions q join app.question_versions v on v.id = q.current_version_id
     where q.retired_at is null and ${openQuestion(tx)} and v.type in (select jsonb_array_elements_text(${tx.json([...PRACTICE_TYPES])}))
     order by q.id`;
-  return rows.map((r) => ({ questionId: r.id as string, topic: r.topic as string }));
+  return rows.map((r) => ({ questionId: r.id as string, topic: r.topic as string, family: (r.variant_family as string | null) ?? null }));
 }
 
 export async function loadMyCards(tx: Tx): Promise<CardRow[]> {

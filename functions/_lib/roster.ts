@@ -87,9 +87,23 @@ export interface PreviewInput {
   scope?: string | null;
 }
 
+/**
+ * Wall-clock milliseconds of the last preview's steps in this process (read, map, compare, store),
+ * for bench/roster-import.ts's breakdown; diagnostics only.
+ */
+export const lastPreviewPhases: Record<string, number> = {};
+
 /** Parses, plans and stores a preview. Nothing but the preview is written. */
 export async function previewRoster(claims: Claims, input: PreviewInput) {
+  let mark = performance.now();
+  const phase = (name: string) => {
+    const now = performance.now();
+    lastPreviewPhases[name] = Math.round(now - mark);
+    mark = now;
+  };
+  for (const k of Object.keys(lastPreviewPhases)) delete lastPreviewPhases[k];
   const { sheet, format, encoding } = await readRosterFile(input.bytes, input.fileName);
+  phase('read');
   const sha256 = createHash('sha256').update(input.bytes).digest('hex');
   return asUser(claims, async (tx) => {
     const me = await requireImporter(tx);
@@ -111,18 +125,24 @@ export async function previewRoster(claims: Claims, input: PreviewInput) {
     if (mapping.fileProblems.length) {
       throw rosterProblem(400, 'roster_columns', 'The header row lacks required columns (工号, 姓名, 机构). Nothing was imported.', { problems: mapping.fileProblems });
     }
+    phase('map');
 
     const nos = [...new Set(mapping.rows.map((r) => r.draft?.employeeNo).filter((v): v is string => Boolean(v)))];
-    const emails = [...new Set(mapping.rows.map((r) => r.draft?.email).filter((v): v is string => Boolean(v)))];
-    const existing = await tx`
-      select m.id, m.employee_no, m.name, m.org_unit_id, m.position, m.email, m.mobile, to_jsonb(m.roles) as roles, m.active,
-             m.updated_at::text as version
-      from app.members m join app.org_units o on o.id = m.org_unit_id
-      where m.employee_no in (select jsonb_array_elements_text(${json(tx, nos)}))
-        and o.path like ${scope!.path} || '%'`;
-    const [ctxRow] = await tx`select app.roster_preview_context(${scope!.id}::uuid, ${json(tx, nos)}, ${json(tx, emails)}) as c`;
+    // [工号, email] of every row naming an email: the facts function then leaves out an email
+    // whose only holder is that row's own person (the common case on a re-upload).
+    const emails = mapping.rows.flatMap((r) => (r.draft?.email ? [[r.draft.employeeNo, r.draft.email]] : []));
+    const nosJson = json(tx, nos);
+    // Both statements go out at once (postgres.js pipelines them on the transaction's connection).
+    const [existing, [ctxRow]] = await Promise.all([
+      tx`
+        select m.id, m.employee_no, m.name, m.org_unit_id, m.position, m.email, m.mobile, to_jsonb(m.roles) as roles, m.active,
+               m.updated_at::text as version
+        from app.members m join app.org_units o on o.id = m.org_unit_id
+        where m.employee_no in (select jsonb_array_elements_text(${nosJson}))
+          and o.path like ${scope!.path} || '%'`,
+      tx`select app.roster_preview_facts(${scope!.id}::uuid, ${nosJson}, ${json(tx, emails)}) as c`,
+    ]);
     const c = ctxRow!.c as { outside: string[]; emailsTaken: { email: string; employeeNo: string }[] };
-    // Also emails of members in the file whose current email differs (owner known from existing).
     const emailOwners = new Map<string, Set<string>>();
     for (const t of c.emailsTaken) {
       const set = emailOwners.get(t.email) ?? new Set<string>();
@@ -142,6 +162,7 @@ export async function previewRoster(claims: Claims, input: PreviewInput) {
     const planned = planRoster(mapping, {
       members, outside: new Set(c.outside), emailOwners, importerIsAdmin: admin, importerEmployeeNo: me.employeeNo,
     });
+    phase('compare');
 
     // A full roster deactivates the active people of the scope missing from the file — never the
     // importer, and (for HR) never an administrator. Rows with problems still name their person.
@@ -175,35 +196,61 @@ export async function previewRoster(claims: Claims, input: PreviewInput) {
       insert into app.roster_imports (created_by, scope_org_id, file_name, file_sha256, file_format, encoding, full_roster, summary)
       values (${me.memberId}, ${scope!.id}, ${input.fileName}, ${sha256}, ${format}, ${encoding}, ${input.fullRoster}, ${json(tx, summary)})
       returning id, created_at`;
-    // Stored compactly (a 20,000-row preview is one statement): no null fields, and an unchanged
-    // row keeps only what the preview shows (name, unit), since the commit writes nothing for it.
+    // Stored compactly, since on the embedded database a 20,000-row preview's cost is mostly the
+    // size of what is sent and the number of rows inserted (bench/RESULTS.md, roster section).
+    // New, update, problem and deactivate rows: one row each in app.roster_import_rows, sent as one
+    // JSON parameter with one-letter keys and no null fields. Unchanged rows — every row of a
+    // monthly re-upload — go into ONE row of app.roster_import_unchanged as four arrays: the commit
+    // writes nothing for them and only checks that their people did not change since, and the
+    // preview list shows the member's own name and unit (equal to the file's, or the commit is
+    // refused as stale).
     const compact = (p: (typeof planned)[number]) => {
       // A row with problems keeps what it said, so the preview can show whose row it is.
       if (!p.record) return { name: p.raw.name, orgText: p.raw.org };
-      if (p.outcome === 'unchanged') return { name: p.record.name, orgUnitId: p.record.orgUnitId };
       return Object.fromEntries(Object.entries(p.record).filter(([k, v]) => v !== null && k !== 'employeeNo'));
     };
-    const rows = [
-      ...planned.map((p, i) => ({
-        seq: i + 1, row_no: p.row, outcome: p.outcome, employee_no: p.employeeNo ?? (p.raw.employeeNo || null), member_id: p.memberId,
-        member_version: p.memberId ? versions.get(p.memberId) ?? null : null,
-        draft: compact(p), changes: p.changes, problems: p.problems.length ? p.problems : null,
-      })),
-      ...deactivations.map((m, i) => ({
-        seq: planned.length + i + 1, row_no: null, outcome: 'deactivate', employee_no: m.employee_no, member_id: m.id,
-        member_version: m.version, draft: { name: m.name, orgUnitId: m.org_unit_id }, changes: null, problems: null,
-      })),
-    ];
+    const rows: Record<string, unknown>[] = [];
+    const same = { seqs: [] as number[], rowNos: [] as number[], ids: [] as string[], versions: [] as string[] };
+    planned.forEach((p, i) => {
+      if (p.outcome === 'unchanged') {
+        same.seqs.push(i + 1);
+        same.rowNos.push(p.row);
+        same.ids.push(p.memberId!);
+        same.versions.push(versions.get(p.memberId!)!);
+        return;
+      }
+      const employeeNo = p.employeeNo ?? (p.raw.employeeNo || null);
+      rows.push(dropNulls({
+        s: i + 1, r: p.row, o: p.outcome, e: employeeNo, m: p.memberId,
+        v: p.memberId ? versions.get(p.memberId) ?? null : null,
+        d: compact(p), c: p.changes, p: p.problems.length ? p.problems : null,
+      }));
+    });
+    deactivations.forEach((m, i) => {
+      rows.push({ s: planned.length + i + 1, o: 'deactivate', e: m.employee_no, m: m.id, v: m.version, d: { name: m.name, orgUnitId: m.org_unit_id } });
+    });
     if (rows.length) {
       await tx`
         insert into app.roster_import_rows (import_id, seq, row_no, outcome, employee_no, member_id, member_version, draft, changes, problems)
-        select ${imp!.id as string}::uuid, x.seq, x.row_no, x.outcome, x.employee_no, x.member_id, x.member_version, x.draft, x.changes, x.problems
-        from jsonb_to_recordset(${json(tx, rows)}) as x(seq int, row_no int, outcome text, employee_no text, member_id uuid,
-             member_version timestamptz, draft jsonb, changes jsonb, problems jsonb)`;
+        select ${imp!.id as string}::uuid, x.s, x.r, x.o, x.e, x.m, x.v, x.d, x.c, x.p
+        from jsonb_to_recordset(${json(tx, rows)}) as x(s int, r int, o text, e text, m uuid, v timestamptz, d jsonb, c jsonb, p jsonb)`;
     }
+    if (same.seqs.length) {
+      // Array literals built here from numbers, database uuids and database timestamps (quoted).
+      await tx`
+        insert into app.roster_import_unchanged (import_id, seqs, row_nos, member_ids, member_versions)
+        values (${imp!.id as string}::uuid, ${`{${same.seqs.join(',')}}`}::text::int[], ${`{${same.rowNos.join(',')}}`}::text::int[],
+                ${`{${same.ids.join(',')}}`}::text::uuid[], ${`{${same.versions.map((v) => `"${v}"`).join(',')}}`}::text::timestamptz[])`;
+    }
+    phase('store');
     return importView({ id: imp!.id, file_name: input.fileName, file_format: format, encoding, full_roster: input.fullRoster,
       status: 'previewed', summary, created_at: imp!.created_at, committed_at: null, result: null });
   });
+}
+
+function dropNulls(o: Record<string, unknown>): Record<string, unknown> {
+  for (const k of Object.keys(o)) if (o[k] === null || o[k] === undefined) delete o[k];
+  return o;
 }
 
 function colIndexOf(letter: string): number {

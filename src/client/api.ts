@@ -80,7 +80,13 @@ export async function api<T = unknown>(path: string, init: ApiInit = {}): Promis
   }
 
   if (res.status === 401 && signInOn401) await signOutAndGoToSignIn();
-  if (!res.ok) throw await problemFrom(res);
+  if (!res.ok) {
+    const problem = await problemFrom(res);
+    // Signed in with an initial password: every API but /api/me and /api/password refuses until
+    // the person chooses their own (functions/_lib/auth.ts), so go to that form.
+    if (res.status === 403 && problem.problem.code === 'password_change_required') goToChangePassword();
+    throw problem;
+  }
   if (res.status === 204) return undefined as T;
   const type = res.headers.get('content-type') ?? '';
   return (type.includes('json') ? await res.json() : await res.text()) as T;
@@ -103,6 +109,16 @@ async function problemFrom(res: Response): Promise<ApiError> {
 export function signInUrl(next = location.pathname + location.search + location.hash): string {
   const locale = localeFromPath(location.pathname);
   return `${localePath(locale, '/sign-in/')}?next=${encodeURIComponent(next)}`;
+}
+
+/** The change-password page for the current locale, coming back to `next` (default: the current page). */
+export function changePasswordUrl(next = location.pathname + location.search + location.hash): string {
+  const locale = localeFromPath(location.pathname);
+  return `${localePath(locale, '/account/password/')}?next=${encodeURIComponent(next)}`;
+}
+
+function goToChangePassword(): void {
+  if (!/\/account\/password\/?$/.test(location.pathname)) location.assign(changePasswordUrl());
 }
 
 /** Drops the local session (no server call needed: the token is already refused) and redirects. */

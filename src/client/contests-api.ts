@@ -78,6 +78,11 @@ export interface MockExam { id: string; title: string; kind: string; status: str
 export const mockExams = () => api<{ exams: MockExam[] }>('/api/manage/results/exams')
   .then((r) => r.exams.filter((e) => e.kind === 'mock_contest' && e.administers && e.status !== 'archived'));
 
+/** Live contests the caller hosts (trainers of their unit): what a contest editor may add as a live round. */
+export interface HostedLive { id: string; title: string; started: boolean; ownerName: string | null }
+export const hostedLiveContests = () => api<{ contests: (HostedLive & { hosts: boolean })[] }>('/api/live')
+  .then((r) => r.contests.filter((c) => c.hosts).map(({ id, title, started, ownerName }) => ({ id, title, started, ownerName })));
+
 export interface SeasonRow { id: string; title: string; unitKind: string; ownerName: string; items: number }
 export interface SeasonDetail {
   id: string; title: string; ownerName: string; unitKind: 'branch' | 'sub_branch' | 'department'; edits: boolean;

@@ -10,6 +10,11 @@
  * (e.g. "5 single-choice on complaint-handling" plus "10 single-choice on any topic"); overlapping
  * sections are resolved as a bipartite matching so a feasible blueprint never fails because of the
  * order in which sections were filled.
+ *
+ * Variant families (content `variantOf`, app.questions.variant_family) are one item: the same fact
+ * asked twice on one paper gives the answer away, so at most one member of a family is drawn per
+ * paper, and "available" counts families, not rows. The matching runs on families; a family whose
+ * members fit different sections (a single-choice twin and a fill-in twin) serves one of them.
  */
 import { z } from 'zod';
 import { MultipleRuleSchema } from './grading.ts';
@@ -109,6 +114,19 @@ export interface Candidate {
   pinnedOptionIds?: readonly string[];
   /** The bank holding the question; absent = the official bank. */
   bank?: string;
+  /**
+   * The question's variant family (app.questions.variant_family): questions sharing it restate one
+   * fact and never share a paper. Absent = a family of its own.
+   */
+  family?: string;
+}
+
+/** The item a candidate counts as: its variant family, or the question itself. */
+export const familyOf = (c: Pick<Candidate, 'questionId' | 'family'>): string => c.family ?? c.questionId;
+
+/** How many distinct items (variant families) `pool` holds: what a blueprint row can really draw. */
+export function countItems(pool: readonly Pick<Candidate, 'questionId' | 'family'>[]): number {
+  return new Set(pool.map(familyOf)).size;
 }
 
 /** Banks a section draws on when it names none: exams made before banks could be chosen. */
@@ -232,7 +250,7 @@ export function assemblePaper(input: AssemblyInput): PaperSlot[] {
     throw new BlueprintError(`The blueprint is not valid: ${v.issues.map((i) => `${i.path || '(blueprint)'}: ${i.message}`).join('; ')}`, []);
   }
   const blueprint = v.blueprint;
-  const seen = input.seen instanceof Set ? input.seen : new Set(input.seen as readonly string[]);
+  const seenIds = input.seen instanceof Set ? input.seen : new Set(input.seen as readonly string[]);
 
   // Canonical order makes the result independent of how the caller happened to list candidates.
   const candidates = [...input.candidates].sort((a, b) => byCodeUnits(a.questionId, b.questionId));
@@ -242,32 +260,39 @@ export function assemblePaper(input: AssemblyInput): PaperSlot[] {
     }
   }
 
+  // A family counts as seen when any member was: its twin restates a fact the person has met.
+  const seenFamilies = new Set(candidates.filter((c) => seenIds.has(c.questionId)).map(familyOf));
+  const seen = (c: Candidate): boolean => seenIds.has(c.questionId) || seenFamilies.has(familyOf(c));
+
   const sections = blueprint.sections;
   // Preference list per section: unseen first, then seen, each in seeded random order.
   const pools = sections.map((section, si) => {
     const eligible = candidates.filter((c) => matches(section, c));
     const rng = rngFor(input.seed, 'pick', si);
-    const unseen = shuffle(eligible.filter((c) => !seen.has(c.questionId)), rng);
-    const seenOnes = shuffle(eligible.filter((c) => seen.has(c.questionId)), rng);
+    const unseen = shuffle(eligible.filter((c) => !seen(c)), rng);
+    const seenOnes = shuffle(eligible.filter((c) => seen(c)), rng);
     return [...unseen, ...seenOnes];
   });
+  // What a section can really draw: distinct families (variants of one question count once).
+  const items = pools.map(countItems);
 
-  const short = sections.flatMap((s, i) => ((pools[i] as Candidate[]).length < s.count ? [i] : []));
+  const short = sections.flatMap((s, i) => ((items[i] as number) < s.count ? [i] : []));
   if (short.length > 0) {
     throw new BlueprintError(
-      short.map((i) => shortageMessage(sections[i] as BlueprintSection, i, (pools[i] as Candidate[]).length)).join(' '),
-      short.map((i) => ({ sections: [i + 1], asked: (sections[i] as BlueprintSection).count, available: (pools[i] as Candidate[]).length })),
+      short.map((i) => shortageMessage(sections[i] as BlueprintSection, i, items[i] as number)).join(' '),
+      short.map((i) => ({ sections: [i + 1], asked: (sections[i] as BlueprintSection).count, available: items[i] as number })),
     );
   }
 
-  // Left side: one node per slot (section repeated count times); right side: questions.
+  // Left side: one node per slot (section repeated count times); right side: variant families (a
+  // question without variants is its own family). A slot holds one member of the family it owns.
   const slotSection: number[] = [];
   // Most constrained sections first, so broad sections take what the narrow ones leave.
-  const fillOrder = sections.map((_, i) => i).sort((a, b) => (pools[a] as Candidate[]).length - (pools[b] as Candidate[]).length || a - b);
-  const owner = new Map<string, number>(); // questionId → slot node
+  const fillOrder = sections.map((_, i) => i).sort((a, b) => (items[a] as number) - (items[b] as number) || a - b);
+  const owner = new Map<string, number>(); // family → slot node
   const pick: (Candidate | null)[] = [];
-  // A question, once taken, stays taken (augmenting paths only hand it to another slot), so each
-  // section's search for a free question can resume where it stopped: amortised O(pool).
+  // A family, once taken, stays taken (augmenting paths only hand it to another slot), so each
+  // section's search for a free family can resume where it stopped: amortised O(pool).
   const cursor = sections.map(() => 0);
 
   const tryAssign = (node: number, visited: Set<string>, exhausted: Set<number>): boolean => {
@@ -277,20 +302,22 @@ export function assemblePaper(input: AssemblyInput): PaperSlot[] {
     const pool = pools[si] as Candidate[];
     // Free questions first, in preference order: keeps the seeded, unseen-first choice whenever possible.
     let k = cursor[si] as number;
-    while (k < pool.length && owner.has((pool[k] as Candidate).questionId)) k++;
+    while (k < pool.length && owner.has(familyOf(pool[k] as Candidate))) k++;
     cursor[si] = k;
     const free = pool[k];
     if (free !== undefined) {
-      owner.set(free.questionId, node);
+      owner.set(familyOf(free), node);
       pick[node] = free;
       return true;
     }
-    // Otherwise move another slot's question to an alternative (augmenting path).
+    // Otherwise move another slot's family to an alternative (augmenting path). The slot may take a
+    // different member of that family than the one the other slot held (the one matching its section).
     for (const c of pool) {
-      if (visited.has(c.questionId)) continue;
-      visited.add(c.questionId);
-      if (tryAssign(owner.get(c.questionId) as number, visited, exhausted)) {
-        owner.set(c.questionId, node);
+      const f = familyOf(c);
+      if (visited.has(f)) continue;
+      visited.add(f);
+      if (tryAssign(owner.get(f) as number, visited, exhausted)) {
+        owner.set(f, node);
         pick[node] = c;
         return true;
       }
@@ -362,15 +389,15 @@ function overlapError(
   for (const q of visited) involved.add(slotSection[owner.get(q) as number] as number);
   const list = [...involved].sort((a, b) => a - b);
   const union = new Set<string>();
-  for (const si of list) for (const c of pools[si] as Candidate[]) union.add(c.questionId);
+  for (const si of list) for (const c of pools[si] as Candidate[]) union.add(familyOf(c));
   const asked = list.reduce((n, si) => n + (sections[si] as BlueprintSection).count, 0);
   const names = list.map((si) => String(si + 1));
   const joined = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
   const details = list
-    .map((si) => `${describeSection(sections[si] as BlueprintSection, si)} asks for ${(sections[si] as BlueprintSection).count} of ${(pools[si] as Candidate[]).length} matching`)
+    .map((si) => `${describeSection(sections[si] as BlueprintSection, si)} asks for ${(sections[si] as BlueprintSection).count} of ${countItems(pools[si] as Candidate[])} matching`)
     .join('; ');
   const message =
     `Sections ${joined} draw on the same questions: together they ask for ${asked}, but only ${union.size} different questions match them (${details}). ` +
-    `A question appears at most once per paper, so lower a count, make the sections' topics or difficulty ranges not overlap, or add questions to the bank.`;
+    `A question (or one of its variants) appears at most once per paper, so lower a count, make the sections' topics or difficulty ranges not overlap, or add questions to the bank.`;
   return new BlueprintError(message, [{ sections: list.map((si) => si + 1), asked, available: union.size }]);
 }

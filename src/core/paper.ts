@@ -61,7 +61,8 @@ export interface StoredPublicVersion {
   options: readonly Option[] | null;
   blankCount: number;
   /** The bank holding the question (assembly filters by it); absent = the official bank. */
-  bank?: string;
+  bank?: string;  /** The question's variant family (app.questions.variant_family); absent = none. Never sent to takers. */
+  family?: string;
 }
 
 /**
@@ -98,6 +99,7 @@ export function candidateFromStored(v: StoredPublicVersion): Candidate {
     optionIds: options.map((o) => o.id),
     pinnedOptionIds: pinnedOptionIds(options),
     ...(v.bank !== undefined ? { bank: v.bank } : {}),
+    ...(v.family !== undefined ? { family: v.family } : {}),
   };
 }
 

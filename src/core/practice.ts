@@ -66,6 +66,32 @@ export function wrongBookAfter(previous: WrongBookEntry | null, correct: boolean
 export interface PoolItem {
   questionId: string;
   topic: string;
+  /** Variant family (app.questions.variant_family): one session asks at most one of a family. */
+  family?: string | null;
+}
+
+/**
+ * The first `size` ids in order, skipping any whose variant family is already in the set: a short
+ * session that asks one fact twice (the single-choice and the fill-in twin) gives the answer away.
+ * `familyOf` maps a question id to its family; ids it does not know are families of their own.
+ */
+export function onePerFamily(ids: Iterable<string>, familyOf: (id: string) => string | null | undefined, size: number): string[] {
+  const out: string[] = [];
+  const taken = new Set<string>();
+  for (const id of ids) {
+    if (out.length >= size) break;
+    const family = familyOf(id) ?? id;
+    if (taken.has(family)) continue;
+    taken.add(family);
+    out.push(id);
+  }
+  return out;
+}
+
+/** A family lookup from pool items: `(id) => family`. */
+export function familyLookup(pool: readonly Pick<PoolItem, 'questionId' | 'family'>[]): (id: string) => string | null {
+  const map = new Map(pool.map((p) => [p.questionId, p.family ?? null]));
+  return (id) => map.get(id) ?? null;
 }
 
 /**
@@ -88,12 +114,8 @@ export function topicSet(input: {
   const practised = new Set(cards.map((c) => c.questionId));
   const fresh = shuffle(inTopic.filter((id) => !practised.has(id)), rngFor(input.seed, 'topic-new'));
   const rest = shuffle(inTopic.filter((id) => practised.has(id) && !due.includes(id)), rngFor(input.seed, 'topic-rest'));
-  const out: string[] = [];
-  for (const id of [...due, ...fresh, ...rest]) {
-    if (out.length >= size) break;
-    if (!out.includes(id)) out.push(id);
-  }
-  return out;
+  // One question per variant family (a question is its own family when it has none).
+  return onePerFamily([...due, ...fresh, ...rest], familyLookup(input.pool), size);
 }
 
 /** Wrong-book session: most often missed first, then seeded random order among equals. */
@@ -101,8 +123,9 @@ export function wrongSet(input: { entries: readonly (PoolItem & { wrongCount: nu
   const size = input.size ?? DEFAULT_SESSION_SIZE;
   const order = shuffle([...input.entries].sort((a, b) => (a.questionId < b.questionId ? -1 : 1)), rngFor(input.seed, 'wrong'));
   const rank = new Map(order.map((e, i) => [e.questionId, i]));
-  return [...input.entries]
+  const sorted = [...input.entries]
     .sort((a, b) => b.wrongCount - a.wrongCount || (rank.get(a.questionId) as number) - (rank.get(b.questionId) as number))
-    .slice(0, size)
     .map((e) => e.questionId);
+  // Both twins in the book: the more often missed one now, the other in a later session.
+  return onePerFamily(sorted, familyLookup(input.entries), size);
 }

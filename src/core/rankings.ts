@@ -6,6 +6,11 @@
 //     overallGrade: highest, first, latest, average). The time used and submission instant are
 //     those of that attempt (highest: the earliest-started attempt with the highest score; average:
 //     the mean time used and the last submission).
+//   * A live round (a finished live contest, src/core/live-results.ts) gives each person seated in it
+//     one result: score = the points their team won on team questions + their own 个人全员答 points;
+//     time used = their 全员答 answer times (a missed question counts its whole countdown); submission
+//     = the contest's finish. Its full marks are the best any team could have scored. People not
+//     seated in it have no result in that round (like someone who did not take an exam round).
 //   * A person's contest score is the sum of their round results; time used the sum of the rounds'.
 //   * Individuals: score (desc), then time used (asc), then submission (asc). Times compare in whole
 //     seconds, scores to 2 decimals; people equal on all three share a rank (1, 2, 2, 4).
@@ -48,6 +53,16 @@ export interface ContestRules {
   bestN?: number | null;
   /** 0…1; 0 shows the participation rate only. */
   participationWeight?: number;
+}
+
+/** One person's result in a live round, as recorded when the live contest ended (app.live_results). */
+export interface LiveRoundResult {
+  memberId: string;
+  roundId: string;
+  score: number;
+  maxScore: number;
+  timeUsedSec: number;
+  submittedAt: DateLike;
 }
 
 export interface RoundResult {
@@ -135,11 +150,31 @@ export function countedResult(attempts: readonly RankAttempt[], method: GradingM
   return { score, maxScore, timeUsedSec: used(chosen), submittedAtMs: chosen.end };
 }
 
-/** Every eligible person's contest result over the given rounds (attempts of others are ignored). */
-export function personResults(eligible: readonly EligiblePerson[], attempts: readonly RankAttempt[], roundIds: readonly string[]): { people: PersonResult[]; maxScore: number } {
+/**
+ * Every eligible person's contest result over the given rounds (attempts of others are ignored).
+ * `live` are results in live rounds, one per person and round, counted as they are.
+ */
+export function personResults(
+  eligible: readonly EligiblePerson[], attempts: readonly RankAttempt[], roundIds: readonly string[], live: readonly LiveRoundResult[] = [],
+): { people: PersonResult[]; maxScore: number } {
   const rounds = new Set(roundIds);
+  const liveBy = new Map<string, RoundResult[]>();
+  const liveSeen = new Set<string>();
+  for (const l of live) {
+    // One result per person and round: a second row for the same pair is ignored, not added.
+    const key = `${l.memberId}|${l.roundId}`;
+    if (!rounds.has(l.roundId) || liveSeen.has(key)) continue;
+    liveSeen.add(key);
+    const res: RoundResult = { score: l.score, maxScore: l.maxScore, timeUsedSec: Math.max(0, Math.floor(l.timeUsedSec)), submittedAtMs: toMs(l.submittedAt) };
+    const list = liveBy.get(l.memberId);
+    if (list) list.push(res);
+    else liveBy.set(l.memberId, [res]);
+  }
   const byPerson = new Map<string, Map<string, RankAttempt[]>>();
   const roundMax = new Map<string, number>();
+  for (const l of live) {
+    if (rounds.has(l.roundId)) roundMax.set(l.roundId, Math.max(roundMax.get(l.roundId) ?? 0, l.maxScore));
+  }
   for (const a of attempts) {
     if (!rounds.has(a.roundId)) continue;
     if (a.maxScore !== null && counts(a)) roundMax.set(a.roundId, Math.max(roundMax.get(a.roundId) ?? 0, a.maxScore));
@@ -155,8 +190,11 @@ export function personResults(eligible: readonly EligiblePerson[], attempts: rea
     let time = 0;
     let submitted = 0;
     let taken = 0;
-    for (const list of mine?.values() ?? []) {
-      const res = countedResult(list, list[0]!.gradingMethod);
+    const results = [
+      ...[...(mine?.values() ?? [])].map((list) => countedResult(list, list[0]!.gradingMethod)),
+      ...(liveBy.get(p.memberId) ?? []),
+    ];
+    for (const res of results) {
       if (!res) continue;
       score = (score ?? 0) + res.score;
       time += res.timeUsedSec;
@@ -248,8 +286,10 @@ export function contestRanking(input: {
   eligible: readonly EligiblePerson[];
   attempts: readonly RankAttempt[];
   roundIds: readonly string[];
+  /** Results in live rounds (their round ids must be in roundIds). */
+  live?: readonly LiveRoundResult[];
 }): ContestRanking {
-  const { people, maxScore } = personResults(input.eligible, input.attempts, input.roundIds);
+  const { people, maxScore } = personResults(input.eligible, input.attempts, input.roundIds, input.live ?? []);
   const individuals = rankIndividuals(people);
   const { teams, warnings } = rankTeams(input.teams, people, input.rules);
   return { individuals, teams, warnings, eligible: people.length, participants: individuals.length, maxScore };

@@ -148,7 +148,7 @@ export interface DailySetInput {
    * Every question available for practice (active questions of practice-eligible types). Due and
    * wrong-book items not in the pool (retired since) are skipped.
    */
-  pool: readonly { questionId: string; topic: string }[];
+  pool: readonly { questionId: string; topic: string; family?: string | null }[];
   /** Topics chosen for new questions; null or empty = all topics. */
   topics: readonly string[] | null;
   /** Question ids seen elsewhere (exams, lessons) that have no card; they are not "new". */
@@ -163,16 +163,20 @@ export interface DailySetInput {
 export function dailySet(input: DailySetInput): { questionId: string; reason: DailyReason }[] {
   const size = input.size ?? 10;
   const active = new Set(input.pool.map((p) => p.questionId));
+  // Variants of one question (app.questions.variant_family) restate one fact: one per day's set.
+  const familyOf = new Map(input.pool.map((p) => [p.questionId, p.family ?? p.questionId]));
   const out: { questionId: string; reason: DailyReason }[] = [];
   const taken = new Set<string>();
   const add = (id: string, reason: DailyReason): void => {
-    if (out.length >= size || taken.has(id) || !active.has(id)) return;
-    taken.add(id);
+    const family = familyOf.get(id) ?? id;
+    if (out.length >= size || taken.has(family) || !active.has(id)) return;
+    taken.add(family);
     out.push({ questionId: id, reason });
   };
 
   const activeCards = input.cards.filter((c) => active.has(c.questionId));
-  for (const id of dueQuestions(activeCards, input.now, size)) add(id, 'due');
+  // All due cards in order (add stops at size), so a due twin skipped leaves room for the next one.
+  for (const id of dueQuestions(activeCards, input.now, activeCards.length)) add(id, 'due');
 
   const wrong = [...new Set(input.wrongBook)].sort();
   for (const id of shuffle(wrong, rngFor(input.seed, 'wrong'))) add(id, 'wrong');

@@ -315,14 +315,18 @@ export const ACTION_LABELS: Record<'zh' | 'en', Record<string, string>> = {
     'assignment.exempt': '豁免', 'assignment.exemption_withdrawn': '撤销豁免',
     'attempt.regrade': '重新评分', 'attempt.manual_grade': '人工评分',
     'member.create': '新增人员', 'member.update': '修改人员', 'member.deactivate': '停用人员', 'member.reactivate': '启用人员',
+    'member.set_password': '设置初始密码', 'member.password_change': '修改密码',
     'exam.settings': '修改考试设置', 'exam.status': '更改考试状态',
+    'live.adjust': '现场赛调整分数', 'live.results.adjust': '赛后调整改变现场赛成绩记录', 'live.results.undo': '撤销操作改变现场赛成绩记录',
   },
   en: {
     'assignment.create': 'Assigned required training', 'assignment.cancel': 'Cancelled an assignment', 'assignment.recur': 'Created the next period',
     'assignment.exempt': 'Exempted', 'assignment.exemption_withdrawn': 'Withdrew an exemption',
     'attempt.regrade': 'Regraded', 'attempt.manual_grade': 'Marked by hand',
     'member.create': 'Added a person', 'member.update': 'Changed a person', 'member.deactivate': 'Deactivated', 'member.reactivate': 'Reactivated',
+    'member.set_password': 'Set an initial password', 'member.password_change': 'Changed their password',
     'exam.settings': 'Changed exam settings', 'exam.status': 'Changed exam status',
+    'live.adjust': 'Adjusted a live contest score', 'live.results.adjust': 'Live results changed by an adjustment after the end', 'live.results.undo': 'Live results changed by an undo',
   },
 };
 

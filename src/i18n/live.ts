@@ -149,6 +149,21 @@ export const liveZh = {
   'live.myRecord': '我参加的现场竞赛',
   'live.myRecordLine': '{team} · 第 {rank} 名 · {score} 分 · 个人全员答 {points} 分',
   'live.backToSeat': '回到座位',
+  'live.rec.title': '现场竞赛成绩',
+  'live.rec.intro': '主持人结束比赛时，您在比赛中的成绩自动记入培训档案。',
+  'live.rec.none': '没有现场竞赛成绩。',
+  'live.rec.contest': '竞赛',
+  'live.rec.date': '日期',
+  'live.rec.team': '队伍',
+  'live.rec.place': '队伍名次',
+  'live.rec.placeOf': '第 {rank} 名 / 共 {n} 队',
+  'live.rec.teamScore': '队伍得分 {n}',
+  'live.rec.answers': '本人作答',
+  'live.rec.answersOf': '答对 {c} / 作答 {a} 题',
+  'live.rec.points': '个人全员答',
+  'live.rec.pointsOf': '{n} 分（共 {q} 题）',
+  'live.rec.score': '计入竞赛得分',
+  'live.rec.loadFailed': '无法加载现场竞赛成绩：{detail}',
 } as const;
 
 export type LiveKey = keyof typeof liveZh;
@@ -299,6 +314,21 @@ export const liveEn: Record<LiveKey, string> = {
   'live.myRecord': 'Live contests I played in',
   'live.myRecordLine': '{team} · place {rank} · {score} points · all-answer {points} points',
   'live.backToSeat': 'Back to my seat',
+  'live.rec.title': 'Live contest results',
+  'live.rec.intro': 'When the host ends a live contest, your result in it goes into your training record.',
+  'live.rec.none': 'No live contest results.',
+  'live.rec.contest': 'Contest',
+  'live.rec.date': 'Date',
+  'live.rec.team': 'Team',
+  'live.rec.place': 'Team place',
+  'live.rec.placeOf': '{rank} of {n} teams',
+  'live.rec.teamScore': 'team score {n}',
+  'live.rec.answers': 'My answers',
+  'live.rec.answersOf': '{c} right of {a} answered',
+  'live.rec.points': 'All-answer points',
+  'live.rec.pointsOf': '{n} ({q} questions)',
+  'live.rec.score': 'Counts in contests as',
+  'live.rec.loadFailed': 'Could not load live contest results: {detail}',
 };
 
 export function lv(locale: Locale, key: LiveKey, vars?: Record<string, string | number>): string {

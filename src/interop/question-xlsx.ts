@@ -149,6 +149,8 @@ export const TYPE_ALIASES: Readonly<Record<QuestionType, readonly string[]>> = {
   short: ['简答', '简答题', '问答', '问答题', '论述', '论述题', 'short', 'essay'],
 };
 const TYPE_NAMES: Readonly<Record<QuestionType, string>> = { single: '单选题', multiple: '多选题', truefalse: '判断题', fill: '填空题', short: '简答题' };
+/** For the English half of a message (the Chinese names above are the template's own vocabulary). */
+const TYPE_NAMES_EN: Readonly<Record<QuestionType, string>> = { single: 'Single-choice', multiple: 'Multiple-choice', truefalse: 'True/false', fill: 'Fill-in-the-blank', short: 'Short-answer' };
 
 const TRUE_WORDS = ['对', '正确', '√', '✓', '✔', '是', 't', 'true', 'y', 'yes', '1'];
 const FALSE_WORDS = ['错', '错误', '×', '✗', '✘', 'x', '否', '不正确', 'f', 'false', 'n', 'no', '0'];
@@ -372,7 +374,7 @@ function rowToOutcome(values: string[], map: ColumnMap, row: number, cellIssues:
   if ((finalType === 'truefalse' || finalType === 'fill' || finalType === 'short') && options.length > 0) {
     const tfWords = finalType === 'truefalse' && options.every((o) => [...TRUE_WORDS, ...FALSE_WORDS].includes(o.text.toLowerCase()));
     if (!tfWords) {
-      ctx.warnings.push(problem(row, colName('option', 'A'), `${TYPE_NAMES[finalType]}不使用选项列，已忽略。`, `${TYPE_NAMES[finalType]} questions have no options; the option columns were ignored.`, '如果这是选择题，请修改题型。', 'If this is a choice question, change its type.'));
+      ctx.warnings.push(problem(row, colName('option', 'A'), `${TYPE_NAMES[finalType]}不使用选项列，已忽略。`, `${TYPE_NAMES_EN[finalType]} questions have no options; the option columns were ignored.`, '如果这是选择题，请修改题型。', 'If this is a choice question, change its type.'));
     }
   }
 

@@ -1,17 +1,19 @@
 // /contests/edit/ (new) and /contests/edit/?id= (edit): a contest's definition — title, rounds
-// (mock-contest papers the trainer manages), teams (org units or hand-made lists), people entered on
+// (mock-contest papers the trainer manages, or live contests they host), teams (org units or hand-made lists), people entered on
 // their own, the team scoring rule, participation weight, awards and the board's length. The
 // server validates everything at once; its field errors appear next to the field or row they name.
 import { createResource, createSignal, For, Index, onMount, Show } from 'solid-js';
 import { ApiError, signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
-import { createContest, getContest, mockExams, saveContest, type AwardRule } from '../client/contests-api.ts';
+import { createContest, getContest, hostedLiveContests, mockExams, saveContest, type AwardRule } from '../client/contests-api.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
 import { contestsTr } from '../i18n/contests.ts';
 import LoadError from './shared/LoadError.tsx';
 import { valueOf } from './shared/resource.ts';
 
 interface TeamDraft { kind: 'org' | 'hand'; name: string; orgUnit: string; members: string }
+/** A round: a mock-contest exam (`ref` = exam id) or a live contest (`ref` = live contest id). */
+interface RoundDraft { kind: 'exam' | 'live'; ref: string; title: string }
 const splitList = (s: string) => s.split(/[\s,，、;；]+/).map((x) => x.trim()).filter(Boolean);
 
 export default function ContestEdit(props: { locale: Locale }) {
@@ -23,7 +25,7 @@ export default function ContestEdit(props: { locale: Locale }) {
   const [title, setTitle] = createSignal('');
   const [description, setDescription] = createSignal('');
   const [owner, setOwner] = createSignal('');
-  const [rounds, setRounds] = createSignal<{ examId: string; title: string }[]>([{ examId: '', title: '' }]);
+  const [rounds, setRounds] = createSignal<RoundDraft[]>([{ kind: 'exam', ref: '', title: '' }]);
   const [teams, setTeams] = createSignal<TeamDraft[]>([]);
   const [individuals, setIndividuals] = createSignal('');
   const [method, setMethod] = createSignal<'average' | 'total' | 'best_n'>('average');
@@ -36,11 +38,12 @@ export default function ContestEdit(props: { locale: Locale }) {
   const [busy, setBusy] = createSignal(false);
 
   const [exams] = createResource(() => (hasStoredSession() ? 'go' : null), () => mockExams());
+  const [lives] = createResource(() => (hasStoredSession() ? 'go' : null), () => hostedLiveContests());
   const [loaded, { refetch }] = createResource(() => (hasStoredSession() && id ? id : null), async (cid) => {
     const c = await getContest(cid);
     setTitle(c.title);
     setDescription(c.description);
-    setRounds(c.rounds.filter((r) => r.examId).map((r) => ({ examId: r.examId!, title: r.title })));
+    setRounds(c.rounds.map((r): RoundDraft => (r.liveContestId ? { kind: 'live', ref: r.liveContestId, title: r.title } : { kind: 'exam', ref: r.examId ?? '', title: r.title })));
     setTeams(c.teams.map((t) => (t.kind === 'org_unit'
       ? { kind: 'org', name: t.name, orgUnit: t.orgUnit!.code, members: '' }
       : { kind: 'hand', name: t.name, orgUnit: '', members: t.members.map((m) => m.employeeNo ?? m.id).join('\n') })));
@@ -67,7 +70,7 @@ export default function ContestEdit(props: { locale: Locale }) {
       title: title(),
       description: description(),
       ...(owner() ? { ownerOrgUnit: owner() } : {}),
-      rounds: rounds().filter((r) => r.examId).map((r) => ({ examId: r.examId, ...(r.title ? { title: r.title } : {}) })),
+      rounds: rounds().filter((r) => r.ref).map((r) => ({ ...(r.kind === 'live' ? { liveContestId: r.ref } : { examId: r.ref }), ...(r.title ? { title: r.title } : {}) })),
       teams: teams().map((t) => (t.kind === 'org'
         ? { orgUnit: t.orgUnit.trim(), ...(t.name.trim() ? { name: t.name.trim() } : {}) }
         : { name: t.name.trim(), members: splitList(t.members) })),
@@ -121,23 +124,46 @@ export default function ContestEdit(props: { locale: Locale }) {
       <fieldset class="card">
         <legend>{tx('e.rounds')}</legend>
         <p class="small muted">{tx('e.roundsHint')}</p>
-        <Index each={rounds()}>{(r, i) => (
-          <div class="edit-row">
-            <label class="field"><span>{tx('e.exam')} {i + 1}</span>
-              <select class="select" name={`round-${i}`} value={r().examId} onChange={(e) => setRounds((rs) => rs.map((x, j) => (j === i ? { ...x, examId: e.currentTarget.value } : x)))}>
-                <option value="">{tx('e.chooseExam')}</option>
-                <For each={valueOf(exams) ?? []}>{(ex) => <option value={ex.id} selected={ex.id === r().examId}>{ex.title}{ex.status === 'draft' ? `（${tx('c.status.draft')}）` : ''}</option>}</For>
-              </select>
-              <Show when={err(`rounds.${i}.examId`)}><span class="field-error">{err(`rounds.${i}.examId`)}</span></Show>
-            </label>
-            <label class="field"><span>{tx('e.roundTitle')}</span>
-              <input class="input" value={r().title} maxLength={100} onInput={(e) => setRounds((rs) => rs.map((x, j) => (j === i ? { ...x, title: e.currentTarget.value } : x)))} />
-            </label>
-            <button type="button" class="btn btn-ghost btn-sm" onClick={() => setRounds((rs) => rs.filter((_, j) => j !== i))}>{tx('e.remove')}</button>
-          </div>
-        )}</Index>
+        <Index each={rounds()}>{(r, i) => {
+          const update = (patch: Partial<RoundDraft>) => setRounds((rs) => rs.map((x, j) => (j === i ? { ...x, ...patch } : x)));
+          return (
+            <div class="edit-row">
+              <label class="field"><span>{tx('e.roundKind')}</span>
+                <select class="select" name={`round-${i}-kind`} value={r().kind} onChange={(e) => update({ kind: e.currentTarget.value as RoundDraft['kind'], ref: '' })}>
+                  <option value="exam" selected={r().kind === 'exam'}>{tx('e.roundKind.exam')}</option>
+                  <option value="live" selected={r().kind === 'live'}>{tx('e.roundKind.live')}</option>
+                </select>
+              </label>
+              <Show when={r().kind === 'live'} fallback={
+                <label class="field"><span>{tx('e.exam')} {i + 1}</span>
+                  <select class="select" name={`round-${i}`} value={r().ref} onChange={(e) => update({ ref: e.currentTarget.value })}>
+                    <option value="">{tx('e.chooseExam')}</option>
+                    <For each={valueOf(exams) ?? []}>{(ex) => <option value={ex.id} selected={ex.id === r().ref}>{ex.title}{ex.status === 'draft' ? `（${tx('c.status.draft')}）` : ''}</option>}</For>
+                  </select>
+                  <Show when={err(`rounds.${i}.examId`)}><span class="field-error">{err(`rounds.${i}.examId`)}</span></Show>
+                </label>
+              }>
+                <label class="field"><span>{tx('e.live')} {i + 1}</span>
+                  <select class="select" name={`round-${i}-live`} value={r().ref} onChange={(e) => update({ ref: e.currentTarget.value })}>
+                    <option value="">{tx('e.chooseLive')}</option>
+                    <For each={valueOf(lives) ?? []}>{(l) => <option value={l.id} selected={l.id === r().ref}>{l.title}{l.started ? '' : `（${tx('e.liveNotStarted')}）`}</option>}</For>
+                  </select>
+                  <Show when={err(`rounds.${i}.liveContestId`)}><span class="field-error">{err(`rounds.${i}.liveContestId`)}</span></Show>
+                </label>
+              </Show>
+              <label class="field"><span>{tx('e.roundTitle')}</span>
+                <input class="input" value={r().title} maxLength={100} onInput={(e) => update({ title: e.currentTarget.value })} />
+              </label>
+              <button type="button" class="btn btn-ghost btn-sm" onClick={() => setRounds((rs) => rs.filter((_, j) => j !== i))}>{tx('e.remove')}</button>
+            </div>
+          );
+        }}</Index>
+        <details class="small muted contest-live-help">
+          <summary>{tx('e.liveHelpTitle')}</summary>
+          <p>{tx('e.liveHelp')}</p>
+        </details>
         <Show when={err('rounds')}><p class="field-error">{err('rounds')}</p></Show>
-        <button type="button" class="btn btn-secondary btn-sm" onClick={() => setRounds((rs) => [...rs, { examId: '', title: '' }])}>{tx('e.addRound')}</button>
+        <button type="button" class="btn btn-secondary btn-sm" onClick={() => setRounds((rs) => [...rs, { kind: 'exam', ref: '', title: '' }])}>{tx('e.addRound')}</button>
       </fieldset>
 
       <fieldset class="card">

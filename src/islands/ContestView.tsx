@@ -126,9 +126,9 @@ export default function ContestView(props: { locale: Locale }) {
                         r.attemptsAllowed === 0 ? tx('c.round.unlimited') : tx('c.round.attempts', { n: r.attemptsAllowed ?? 1 }),
                       ].filter(Boolean).join(' · ')}
                     </p>
-                    <Show when={c().takesPart && r.kind === 'exam'}>
+                    <Show when={c().takesPart}>
                       <p class="small" data-testid="round-mine">
-                        {r.mine?.inProgress ? tx('c.round.inProgress') : r.mine?.score != null ? tx('c.round.mine', { s: `${formatNumber(r.mine.score)}${r.mine.maxScore ? ` / ${formatNumber(r.mine.maxScore)}` : ''}` }) : tx('c.round.notYet')}
+                        {r.mine?.inProgress ? tx('c.round.inProgress') : r.mine?.score != null ? tx('c.round.mine', { s: `${formatNumber(r.mine.score)}${r.mine.maxScore ? ` / ${formatNumber(r.mine.maxScore)}` : ''}` }) : r.kind === 'live' ? tx('c.round.liveNotYet') : tx('c.round.notYet')}
                       </p>
                     </Show>
                   </div>

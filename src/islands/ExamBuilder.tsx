@@ -15,13 +15,13 @@ import {
 } from '../client/trainer-api.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
 import { examsTr, type ExamsKey } from '../i18n/trainer-exams.ts';
+import { pointsLabel, questionTypeLabel } from '../i18n/question-types.ts';
 import QuestionBody from './exam/QuestionBody.tsx';
 import LoadError from './shared/LoadError.tsx';
 import NoAccess from './shared/NoAccess.tsx';
 import { errorStatus, valueOf } from './shared/resource.ts';
 
 const TYPES = ['single', 'multiple', 'truefalse', 'fill', 'short'] as const;
-const TYPE_ZH: Record<string, string> = { single: '单选题', multiple: '多选题', truefalse: '判断题', fill: '填空题', short: '简答题' };
 const FLAGS: (keyof Flags)[] = ['score', 'correctness', 'rightAnswers', 'explanations'];
 const PHASES = ['during', 'immediately', 'afterClose'] as const;
 const DEFAULT_POLICY: ReviewPolicy = {
@@ -448,7 +448,7 @@ export default function ExamBuilder(props: { locale: Locale }) {
                   <ol class="preview-list">
                     <For each={p().slots}>{(s) => (
                       <li class="preview-q">
-                        <p class="small muted" id={`pv-${s.slot}`}>{s.slot}. {TYPE_ZH[s.question.type]} · {s.points} 分</p>
+                        <p class="small muted" id={`pv-${s.slot}`}>{s.slot}. {questionTypeLabel(props.locale, s.question.type)} · {pointsLabel(props.locale, s.points)}</p>
                         <QuestionBody question={s.question} response={null} idPrefix={`pv-${s.slot}`} locale={props.locale} labelledBy={`pv-${s.slot}`} />
                       </li>
                     )}</For>
@@ -498,7 +498,7 @@ function BlueprintRowEditor(props: {
       <div class="blueprint-fields">
         <label class="field"><span class="label">{tx('b.type')}</span>
           <select class="select" name={id('type')} value={props.row.type} onChange={(e) => props.onChange((r) => { r.type = e.currentTarget.value as Row['type']; if (r.mode === 'fixed') r.questionIds = []; })}>
-            <For each={TYPES}>{(t) => <option value={t}>{TYPE_ZH[t]}</option>}</For>
+            <For each={TYPES}>{(t) => <option value={t}>{questionTypeLabel(props.locale, t)}</option>}</For>
           </select>
         </label>
         <Show when={props.row.mode === 'random'}>

@@ -10,6 +10,7 @@ import { getExamStats, type ExamStatsBody } from '../client/trainer-api.ts';
 import { formatNumber, optionLetter } from '../client/format.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
 import { examsTr, type ExamsKey } from '../i18n/trainer-exams.ts';
+import { trueFalseLabel } from '../i18n/question-types.ts';
 import LoadError from './shared/LoadError.tsx';
 import NoAccess from './shared/NoAccess.tsx';
 import { errorStatus, valueOf } from './shared/resource.ts';
@@ -95,8 +96,8 @@ export default function ItemStats(props: { locale: Locale }) {
                           <td class="small">{fmt(it.upperGroup.facility)} / {fmt(it.lowerGroup.facility)}</td>
                           <td class="small">
                             <For each={it.options}>{(o, i) => (
-                              <span class={`opt${o.correct ? ' opt-right' : ''}${!o.correct && o.count === 0 ? ' opt-unused' : ''}`} title={o.text}>
-                                {it.type === 'truefalse' ? o.text : optionLetter(i())} {o.count}
+                              <span class={`opt${o.correct ? ' opt-right' : ''}${!o.correct && o.count === 0 ? ' opt-unused' : ''}`} title={it.type === 'truefalse' ? trueFalseLabel(props.locale, o.id === 'true') : o.text}>
+                                {it.type === 'truefalse' ? trueFalseLabel(props.locale, o.id === 'true') : optionLetter(i())} {o.count}
                               </span>
                             )}</For>
                             <Show when={it.unanswered > 0}><span class="muted"> · {tx('s.unanswered', { n: it.unanswered })}</span></Show>

@@ -19,6 +19,7 @@ import LoadError from './shared/LoadError.tsx';
 import NoAccess from './shared/NoAccess.tsx';
 import { errorStatus, valueOf } from './shared/resource.ts';
 import StatusBadge from './shared/StatusBadge.tsx';
+import MyLiveResults from './MyLiveResults.tsx';
 
 // Okabe–Ito: distinguishable with the common colour-vision deficiencies; every bar also has its number in the table.
 const COLORS = { done: '#0072B2', onTime: '#009E73', late: '#E69F00', overdue: '#D55E00', bars: '#0072B2', line2: '#CC79A7' };
@@ -326,6 +327,8 @@ function PersonView(props: { p: PersonAttempts; locale: Locale; t: HrTr; onClose
           </tbody>
         </table>
       </div>
+      {/* Live contests the person sat in (app.live_results, RLS: people in the reader's scope). */}
+      <MyLiveResults locale={props.locale} member={props.p.person.employeeNo} />
       <div class="cluster"><button type="button" class="btn btn-secondary" onClick={props.onClose}>{t('rp.close')}</button></div>
     </div>
   );

@@ -56,13 +56,15 @@ export default function SignIn(props: Props) {
       return;
     }
     setBusy(true);
+    let changePassword = false;
     try {
       const res = await fetch('/api/sign-in', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json, application/problem+json' },
         body: JSON.stringify({ identifier: mail, password: pass }),
       });
-      const body = (await res.json().catch(() => ({}))) as { code?: string; access_token?: string; refresh_token?: string };
+      const body = (await res.json().catch(() => ({}))) as { code?: string; access_token?: string; refresh_token?: string; password_change_required?: boolean };
+      changePassword = body.password_change_required === true;
       const { error: authError } = res.ok && body.access_token && body.refresh_token
         ? await supabase.auth.setSession({ access_token: body.access_token, refresh_token: body.refresh_token })
         : { error: { status: res.status, code: body.code } };
@@ -80,7 +82,8 @@ export default function SignIn(props: Props) {
     // Warm the /api/me cache so the next page paints the user's name at once; never block on it.
     await Promise.race([fetchMe().catch(() => null), new Promise((r) => setTimeout(r, 1500))]);
     const next = safeNext(new URLSearchParams(location.search).get('next'), location.origin, localePath(props.locale, '/'));
-    location.assign(next);
+    // Signed in with an initial password: choose one's own first, then go on to `next`.
+    location.assign(changePassword ? `${localePath(props.locale, '/account/password/')}?next=${encodeURIComponent(next)}` : next);
   };
 
   return (

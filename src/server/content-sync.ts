@@ -9,6 +9,7 @@ import { toQuestionVersion } from '../content/question-version.ts';
 import type { QuestionVersion } from '../core/questions.ts';
 import type { Sql } from './sql.ts';
 import { normaliseStem } from '../interop/question-draft.ts';
+import { variantFamilies } from '../content/variant-families.ts';
 
 /** The duplicate-detection key of a stem: sha-256 of its normalised form (32 hex digits). */
 export const stemKeyOf = (stem: string) => createHash('sha256').update(normaliseStem(stem)).digest('hex').slice(0, 32);
@@ -126,6 +127,14 @@ export async function syncContent(sql: Sql, root?: string): Promise<SyncReport> 
     await tx`update app.questions q set stem_key = k.key
       from jsonb_to_recordset(${tx.json(stemKeys)}) as k(id text, key text)
       where q.id = k.id and q.stem_key is distinct from k.key`;
+
+    // Variant families (variantOf, not part of a version): stored on the question so papers,
+    // practice and contest draws take at most one of a family (migration 20261201000950).
+    const families = variantFamilies(content.questions.map((q) => q.data));
+    const familyRows = content.questions.map((q) => ({ id: q.data.id, family: families.get(q.data.id) ?? null }));
+    await tx`update app.questions q set variant_family = f.family
+      from jsonb_to_recordset(${tx.json(familyRows)}) as f(id text, family text)
+      where q.id = f.id and q.bank = 'official' and q.variant_family is distinct from f.family`;
 
     const ids = content.questions.map((q) => q.data.id);
     const retired = await tx`update app.questions set retired_at = now()

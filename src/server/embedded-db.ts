@@ -1,19 +1,48 @@
 // Embedded PostgreSQL: PGlite persisted on disk, served over the Postgres wire protocol on loopback.
 //
-// PGlite is a single backend session. pglite-socket can multiplex several client connections onto
-// it, but messages of concurrent connections can interleave between Parse and Sync (a known bug
-// class). We therefore admit ONE client connection at a time: further connections are accepted by
-// a small TCP gate and wait in a queue until the current one closes. The local server's functions
-// share one pool with a single connection (DATABASE_POOL_MAX=1), so the queue mostly holds
-// short-lived helper connections (auth, tests, Netlify's full emulation connecting per request).
+// PGlite is ONE backend session. Clients (the local server's pool, an admin's psql, test fixtures)
+// must share it without stepping on each other, and none may wait for another to disconnect. The
+// gate below therefore multiplexes every client connection onto one upstream connection at
+// TRANSACTION boundaries, as pgbouncer's transaction pooling does:
+//
+// - One upstream connection to pglite-socket is opened at start; its startup reply (ParameterStatus
+//   values, BackendKeyData) is kept, and every newly authenticated client is answered with
+//   AuthenticationOk, those parameters and ReadyForQuery('I') without touching the backend.
+// - Client messages are framed (type byte + int32 length). A client holds the backend from its first
+//   forwarded message until the backend is at rest: every Sync ('S') and simple Query ('Q') it sent
+//   has had its ReadyForQuery, nothing was sent after the last of them (a Parse/Bind/Flush without
+//   Sync keeps the hold), and that ReadyForQuery says 'I'. In a transaction ('T') or a failed one
+//   ('E') the holder keeps the backend until it commits or rolls back. Then the next client with a
+//   queued message gets it, first come first served. While others wait, a holder's pipelined
+//   queries are not forwarded past a sync point until the backend has answered it, so a busy pool
+//   cannot starve a psql session.
+// - Terminate ('X') is not forwarded. What a client sent before going away still runs (a backend
+//   would still commit a COMMIT that arrived before the close); then, if it stopped mid-batch, a
+//   Sync and, if a transaction is open, a ROLLBACK are sent for it, all replies swallowed, before
+//   the next client goes. COPY TO STDOUT works: the holder keeps the backend
+//   until its ReadyForQuery. COPY FROM STDIN cannot work (PGlite reads a message at a time and
+//   fails the session when it expects COPY data), so such a statement is replaced before it reaches
+//   the backend by one that raises a clear error (0A000).
+// - Backpressure: a client with more than HIGH_WATER bytes of framed messages waiting is paused
+//   until the backend has taken them; the upstream is paused while the holder's socket is full.
+// - Cancel requests are ignored (PGlite cannot cancel a running query); SSL requests get 'N'.
+// - Session state is shared, exactly as with pgbouncer in transaction mode: our clients use
+//   postgres.js with `prepare: false` (unnamed statements only) and transaction-local settings
+//   (set_config(..., true), `on commit drop` temp tables), which the interleaving cannot disturb.
+//   A session-level SET, a named prepared statement, a session advisory lock or a LISTEN made by one
+//   client is seen by the others (docs/decisions/local-server.md lists what does and does not use
+//   them). Startup parameters other than user and database are not applied: every client sees the
+//   session's own (UTF8, ISO dates, UTC).
 //
 // Access (security finding 12): PGlite trusts whoever connects, as superuser. So pglite-socket
 // listens only on a Unix socket inside a private directory (mode 700, created by mkdtemp), and the
 // loopback TCP gate in front of it asks every client for a password with SCRAM-SHA-256 (what
-// PostgreSQL uses; postgres.js, psql and every driver speak it) before it forwards anything. The
+// PostgreSQL uses; postgres.js, psql and every driver speak it) before it reads anything else. The
 // password is generated once and kept next to the data directory in a file only the owner can read
 // (`<dataDir>.password`, mode 600); the data directory itself is made owner-only too. Without a
-// data directory (tests) the password lives in memory for the life of the process.
+// data directory (tests) the password lives in memory for the life of the process. While the
+// database runs, `<dataDir>.url` (mode 600, removed on stop) holds the full connection URL, so an
+// admin (`psql "$(cat .data/pglite.url)"`) or a test fixture can connect without reading logs.
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -23,7 +52,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 export interface EmbeddedDatabase {
-  /** postgres://postgres:<generated password>@127.0.0.1:<port>/postgres?sslmode=disable */
+  /** postgres://postgres:<generated password>@127.0.0.1:<port>/postgres?sslmode=disable (also in `<dataDir>.url`) */
   url: string;
   port: number;
   stop(): Promise<void>;
@@ -36,6 +65,14 @@ const PROTOCOL_3 = 196608;
 const SCRAM_ITERATIONS = 4096;
 /** A client has this long to authenticate; a silent or slow connection cannot sit at the door. */
 const AUTH_TIMEOUT_MS = 10_000;
+/** PostgreSQL's own limit for one protocol message (PQ_LARGE_MAX_MESSAGE_LENGTH, 1 GB). */
+const MAX_MESSAGE = 0x3fffffff;
+/** Framed but not yet forwarded bytes per client above which its socket is paused … */
+const HIGH_WATER = 1 << 20;
+/** … and below which it is resumed. */
+const LOW_WATER = 1 << 18;
+/** The backend must answer the gate's own startup within this long, or the gate tries again. */
+const UPSTREAM_STARTUP_MS = 30_000;
 
 /** The gate's password: generated once, kept owner-only next to the data directory. */
 function loadOrCreatePassword(dataDir: string | undefined): string {
@@ -132,7 +169,7 @@ class ScramServer {
 
 /**
  * Reads the startup phase of one client and authenticates it. Resolves with the client's
- * StartupMessage (to replay to the backend) and any bytes it sent after authenticating, or null
+ * StartupMessage (its user and database are checked) and any bytes it sent after authenticating, or null
  * when the client failed, cancelled or went away (the socket is then closed).
  */
 function authenticate(client: net.Socket, verifier: ScramVerifier): Promise<{ startup: Buffer; rest: Buffer } | null> {
@@ -215,6 +252,454 @@ function authenticate(client: net.Socket, verifier: ScramVerifier): Promise<{ st
   });
 }
 
+/** Message type bytes the gate looks at. */
+const TYPE = {
+  query: 0x51, // 'Q' simple query (client)
+  parse: 0x50, // 'P' (client)
+  sync: 0x53, // 'S' Sync (client) / ParameterStatus (backend)
+  terminate: 0x58, // 'X' (client)
+  ready: 0x5a, // 'Z' ReadyForQuery (backend)
+  backendKey: 0x4b, // 'K' BackendKeyData (backend)
+  error: 0x45, // 'E' ErrorResponse (backend)
+} as const;
+
+/**
+ * Splits a byte stream into protocol messages (type byte + int32 length that counts itself). A
+ * message arriving in many chunks is joined once, when complete, not on every chunk.
+ */
+class MessageReader {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  /** Total bytes of the message at the head, once its header has arrived. */
+  private need = 0;
+
+  /** The complete messages the chunk finishes; throws on a length no valid message has. */
+  push(chunk: Buffer): Buffer[] {
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    const out: Buffer[] = [];
+    for (;;) {
+      if (!this.need) {
+        if (this.size < 5) break;
+        const length = this.take(5, false).readInt32BE(1);
+        if (length < 4 || length > MAX_MESSAGE) throw new Error(`invalid protocol message length ${length}`);
+        this.need = length + 1;
+      }
+      if (this.size < this.need) break;
+      out.push(this.take(this.need, true));
+      this.need = 0;
+    }
+    return out;
+  }
+
+  private take(n: number, consume: boolean): Buffer {
+    let first = this.chunks[0]!;
+    if (first.length < n) {
+      let count = 0;
+      for (let have = 0; have < n; count++) have += this.chunks[count]!.length;
+      first = Buffer.concat(this.chunks.slice(0, count));
+      this.chunks.splice(0, count, first);
+    }
+    const piece = first.subarray(0, n);
+    if (consume) {
+      if (first.length === n) this.chunks.shift();
+      else this.chunks[0] = first.subarray(n);
+      this.size -= n;
+    }
+    return piece;
+  }
+}
+
+/** The NUL-terminated key/value pairs of a StartupMessage. */
+function startupParameters(packet: Buffer): Map<string, string> {
+  const parts = packet.subarray(8).toString('utf8').split('\0');
+  const map = new Map<string, string>();
+  for (let i = 0; i + 1 < parts.length && parts[i]; i += 2) map.set(parts[i]!, parts[i + 1]!);
+  return map;
+}
+
+function startupMessage(parameters: Record<string, string>): Buffer {
+  const body = Buffer.from(`${Object.entries(parameters).map(([k, v]) => `${k}\0${v}\0`).join('')}\0`, 'utf8');
+  const head = Buffer.alloc(8);
+  head.writeInt32BE(body.length + 8, 0);
+  head.writeInt32BE(PROTOCOL_3, 4);
+  return Buffer.concat([head, body]);
+}
+
+const simpleQuery = (text: string) => message('Q', Buffer.from(`${text}\0`, 'utf8'));
+
+// COPY … FROM STDIN at the start of a statement. PGlite fails its session when it expects COPY data
+// (it reads one message at a time), which would take the database away from every client; the
+// statement is replaced by one that raises an error the client can act on. This guards against an
+// accident (an admin's \copy), not against a determined superuser, who can do worse anyway.
+const COPY_FROM_STDIN = /(?:^|;)\s*copy\b[^;]*?\bfrom\s+stdin\b/i;
+const COPY_REFUSAL =
+  "do $xb$ begin raise exception using errcode = '0A000', message = 'COPY FROM STDIN is not available on the embedded database (PGlite cannot read COPY data over a connection)', hint = 'Load the rows with INSERT, or run on PostgreSQL (DATABASE_URL).'; end $xb$";
+
+/** The message to forward for a client's Query or Parse: itself, or the refusal above. */
+function guardCopyIn(m: Buffer): Buffer {
+  if (m[0] === TYPE.query) {
+    return COPY_FROM_STDIN.test(m.subarray(5, m.length - 1).toString('utf8')) ? simpleQuery(COPY_REFUSAL) : m;
+  }
+  if (m[0] === TYPE.parse) {
+    const nameEnd = m.indexOf(0, 5);
+    const textEnd = m.indexOf(0, nameEnd + 1);
+    if (nameEnd < 0 || textEnd < 0 || !COPY_FROM_STDIN.test(m.subarray(nameEnd + 1, textEnd).toString('utf8'))) return m;
+    // Same statement name, no parameter types: Bind then fails or runs the refusal; either way an error.
+    return message('P', Buffer.concat([m.subarray(5, nameEnd + 1), Buffer.from(`${COPY_REFUSAL}\0`, 'utf8'), Buffer.alloc(2)]));
+  }
+  return m;
+}
+
+/** One authenticated client connection. */
+interface Client {
+  socket: net.Socket;
+  reader: MessageReader;
+  /** Complete messages not yet forwarded, and their size. */
+  queue: Buffer[];
+  queued: number;
+  paused: boolean;
+  inLine: boolean;
+  gone: boolean;
+}
+
+/** Shares the one upstream session among client connections at transaction boundaries (see top). */
+class SessionMultiplexer {
+  private readonly socketPath: string;
+  private upstream: net.Socket | null = null;
+  private reader = new MessageReader();
+  private connecting: Promise<void> | null = null;
+  /** ParameterStatus messages by name (latest value) and BackendKeyData, replayed to new clients. */
+  private readonly parameters = new Map<string, Buffer>();
+  private backendKey: Buffer | null = null;
+  private holder: Client | null = null;
+  /** Clients with queued messages waiting for the backend, first come first served. */
+  private readonly line: Client[] = [];
+  /** The backend's transaction status from its latest ReadyForQuery. */
+  private status: 'I' | 'T' | 'E' = 'I';
+  /** Sync/Query messages forwarded whose ReadyForQuery has not come back. */
+  private pending = 0;
+  /** Messages were forwarded after the last Sync/Query (an extended-protocol batch in progress). */
+  private unsynced = false;
+  private upstreamFull = false;
+  private holderFull = false;
+  private stopped = false;
+  readonly clients = new Set<Client>();
+
+  constructor(socketPath: string) {
+    this.socketPath = socketPath;
+  }
+
+  /** Opens the upstream session (once; again only after it was lost). */
+  connect(): Promise<void> {
+    this.connecting ??= new Promise<void>((resolve, reject) => {
+      const up = net.connect({ path: this.socketPath });
+      const reader = new MessageReader();
+      let ready = false;
+      const fail = (err: Error) => {
+        clearTimeout(timer);
+        up.destroy();
+        this.connecting = null;
+        reject(err);
+      };
+      const timer = setTimeout(() => fail(new Error('the embedded database did not answer the gate')), UPSTREAM_STARTUP_MS);
+      up.setNoDelay(true);
+      up.on('connect', () => up.write(startupMessage({ user: 'postgres', database: 'postgres', client_encoding: 'UTF8' })));
+      up.on('data', (chunk: Buffer) => {
+        if (ready) return this.fromBackend(up, chunk);
+        let messages: Buffer[];
+        try {
+          messages = reader.push(chunk);
+        } catch (err) {
+          return fail(err as Error);
+        }
+        for (const m of messages) {
+          if (m[0] === TYPE.sync) this.noteParameter(m);
+          else if (m[0] === TYPE.backendKey) this.backendKey = m;
+          else if (m[0] === TYPE.error) return fail(new Error(`the embedded database refused the gate: ${m.subarray(5).toString('utf8').replace(/\0/g, ' ')}`));
+          else if (m[0] === TYPE.ready) {
+            ready = true;
+            clearTimeout(timer);
+            this.upstream = up;
+            this.reader = reader;
+            this.status = 'I';
+            this.pending = 0;
+            this.unsynced = false;
+            this.upstreamFull = false;
+            this.connecting = null;
+            resolve();
+            this.schedule();
+          }
+        }
+      });
+      up.on('error', (err) => (ready ? this.lost(up) : fail(err)));
+      up.on('close', () => (ready ? this.lost(up) : fail(new Error('the embedded database closed the gate connection'))));
+    });
+    return this.connecting;
+  }
+
+  /** A client passed authentication: greet it as the backend would, then read its messages. */
+  admit(socket: net.Socket, rest: Buffer): void {
+    const client: Client = { socket, reader: new MessageReader(), queue: [], queued: 0, paused: false, inLine: false, gone: false };
+    this.clients.add(client);
+    socket.setNoDelay(true);
+    socket.write(Buffer.concat([authMessage(0), ...this.parameters.values(), ...(this.backendKey ? [this.backendKey] : []), message('Z', Buffer.from('I'))]));
+    const onData = (chunk: Buffer) => {
+      if (client.gone) return;
+      let messages: Buffer[];
+      try {
+        messages = client.reader.push(chunk);
+      } catch {
+        socket.end(errorMessage('08P01', 'invalid message length'));
+        return this.drop(client);
+      }
+      this.received(client, messages);
+    };
+    socket.on('data', onData);
+    socket.on('close', () => this.drop(client));
+    socket.on('error', () => this.drop(client));
+    if (rest.length) onData(rest);
+    socket.resume();
+  }
+
+  private received(client: Client, messages: Buffer[]) {
+    let terminated = false;
+    for (const m of messages) {
+      // Terminate is not forwarded (the session is shared); what came before it still is.
+      if (m[0] === TYPE.terminate) {
+        terminated = true;
+        break;
+      }
+      client.queue.push(m);
+      client.queued += m.length;
+    }
+    if (client.queued > HIGH_WATER && !client.paused) {
+      client.paused = true;
+      client.socket.pause();
+    }
+    if (client === this.holder) this.pump();
+    else if (client.queue.length) {
+      this.enqueue(client);
+      this.schedule();
+    }
+    if (terminated) this.drop(client);
+  }
+
+  private enqueue(client: Client) {
+    if (client.inLine || client === this.holder || !client.queue.length) return;
+    client.inLine = true;
+    this.line.push(client);
+  }
+
+  /** Gives the backend to the next client in line when nobody holds it. */
+  private schedule() {
+    if (this.holder || this.stopped) return;
+    if (!this.upstream) {
+      if (this.line.length) this.reconnect();
+      return;
+    }
+    while (this.line.length) {
+      const next = this.line.shift()!;
+      next.inLine = false;
+      if (!next.queue.length) continue;
+      this.holder = next;
+      this.pump();
+      return;
+    }
+  }
+
+  /** Forwards the holder's queued messages, as far as fairness and backpressure allow. */
+  private pump() {
+    const client = this.holder;
+    const up = this.upstream;
+    if (!client || !up || this.upstreamFull) return;
+    const out: Buffer[] = [];
+    while (client.queue.length) {
+      // Others are waiting: do not pipeline past a sync point, so the backend can come to rest
+      // (and change hands) as soon as the holder is idle.
+      if (this.pending > 0 && !this.unsynced && this.line.length > 0) break;
+      const m = client.queue.shift()!;
+      client.queued -= m.length;
+      if (m[0] === TYPE.query || m[0] === TYPE.sync) {
+        this.pending++;
+        this.unsynced = false;
+      } else {
+        this.unsynced = true;
+      }
+      out.push(guardCopyIn(m));
+    }
+    if (client.paused && client.queued < LOW_WATER) {
+      client.paused = false;
+      client.socket.resume();
+    }
+    if (out.length) this.send(out.length === 1 ? out[0]! : Buffer.concat(out));
+    this.settleGone();
+  }
+
+  /**
+   * The holder went away: once the messages it sent before going are forwarded (a real backend
+   * would still run a COMMIT that arrived before the connection closed), finish its batch and its
+   * transaction for it, then hand over.
+   */
+  private settleGone() {
+    const client = this.holder;
+    if (!client || !client.gone || client.queue.length) return;
+    if (!this.upstream) return this.release();
+    if (this.unsynced) {
+      this.unsynced = false;
+      this.pending++;
+      this.send(message('S', Buffer.alloc(0)));
+    } else if (this.pending === 0) {
+      this.atRest();
+    }
+    // Otherwise replies are still coming; atRest() finishes when the last one has.
+  }
+
+  private send(bytes: Buffer) {
+    const up = this.upstream!;
+    if (!up.write(bytes) && !this.upstreamFull) {
+      this.upstreamFull = true;
+      up.once('drain', () => {
+        this.upstreamFull = false;
+        this.pump();
+      });
+    }
+  }
+
+  private fromBackend(up: net.Socket, chunk: Buffer) {
+    if (up !== this.upstream) return;
+    let messages: Buffer[];
+    try {
+      messages = this.reader.push(chunk);
+    } catch {
+      up.destroy();
+      return;
+    }
+    let batch: Buffer[] = [];
+    for (const m of messages) {
+      if (m[0] === TYPE.sync) this.noteParameter(m);
+      batch.push(m);
+      if (m[0] !== TYPE.ready) continue;
+      this.status = String.fromCharCode(m[5]!) as 'I' | 'T' | 'E';
+      if (this.pending > 0) this.pending--;
+      if (this.pending === 0 && !this.unsynced) {
+        // Nothing is in flight: everything so far answers the holder, and the backend is at rest.
+        this.deliver(batch);
+        batch = [];
+        this.atRest();
+      }
+    }
+    this.deliver(batch);
+    this.pump();
+  }
+
+  /** Backend replies go to the holder; those for a client that went away are swallowed. */
+  private deliver(batch: Buffer[]) {
+    const client = this.holder;
+    if (!batch.length || !client || client.gone) return;
+    if (!client.socket.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch)) && !this.holderFull) {
+      // A slow reader (a large COPY TO STDOUT): stop reading the backend until it catches up.
+      this.holderFull = true;
+      this.upstream?.pause();
+      client.socket.once('drain', () => this.unblockHolder());
+    }
+  }
+
+  private unblockHolder() {
+    if (!this.holderFull) return;
+    this.holderFull = false;
+    this.upstream?.resume();
+  }
+
+  /** The backend answered everything it was sent: keep the holder in a transaction, else hand over. */
+  private atRest() {
+    const client = this.holder;
+    if (!client) return;
+    if (client.gone) {
+      if (client.queue.length) return; // what it sent before going goes first (pump follows)
+      if (this.status !== 'I') {
+        // It left inside a transaction: end it for it (the reply is swallowed), then hand over.
+        this.pending++;
+        this.send(simpleQuery('ROLLBACK'));
+        return;
+      }
+      return this.release();
+    }
+    if (this.status === 'I') this.release();
+  }
+
+  private release() {
+    const client = this.holder;
+    this.holder = null;
+    this.unblockHolder();
+    if (client) this.enqueue(client);
+    this.schedule();
+  }
+
+  /** A client closed, failed or sent Terminate. Messages it had sent still run; replies are swallowed. */
+  private drop(client: Client) {
+    if (client.gone) return;
+    client.gone = true;
+    this.clients.delete(client);
+    client.socket.destroy();
+    if (this.stopped) return;
+    if (!client.queue.length) {
+      const i = this.line.indexOf(client);
+      if (i >= 0) this.line.splice(i, 1);
+    }
+    if (this.holder !== client) return;
+    this.unblockHolder();
+    this.settleGone();
+  }
+
+  /** The upstream connection ended under us (it should not): its holder loses its session. */
+  private lost(up: net.Socket) {
+    if (up !== this.upstream) return;
+    this.upstream = null;
+    this.reader = new MessageReader();
+    this.pending = 0;
+    this.unsynced = false;
+    this.upstreamFull = false;
+    this.holderFull = false;
+    this.status = 'I';
+    const client = this.holder;
+    this.holder = null;
+    if (client) {
+      client.queue = [];
+      client.queued = 0;
+      if (!client.gone) {
+        client.socket.end(errorMessage('08006', 'the embedded database ended the session; reconnect'));
+        this.drop(client);
+      }
+    }
+    if (!this.stopped) {
+      console.error('[xiaobao] the embedded database connection was lost; reconnecting');
+      this.reconnect();
+    }
+  }
+
+  private reconnect() {
+    if (this.stopped || this.upstream || this.connecting) return;
+    this.connect().catch((err: Error) => {
+      if (this.stopped) return;
+      console.error(`[xiaobao] ${err.message}; trying again`);
+      setTimeout(() => this.reconnect(), 1000).unref();
+    });
+  }
+
+  private noteParameter(m: Buffer) {
+    const name = m.subarray(5, m.indexOf(0, 5)).toString('utf8');
+    this.parameters.set(name, m);
+  }
+
+  stop() {
+    this.stopped = true;
+    for (const client of [...this.clients]) this.drop(client);
+    this.upstream?.destroy();
+    this.upstream = null;
+  }
+}
+
 export async function startEmbeddedDatabase(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedDatabase> {
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -228,64 +713,29 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port?: 
   // directory nobody else may enter (short path: socket paths are limited to ~100 bytes).
   const socketDir = mkdtempSync(path.join(os.tmpdir(), 'xb-pglite-'));
   const socketPath = path.join(socketDir, '.s.PGSQL.5432');
+  // One connection: the gate's. pglite-socket's own multiplexing is not used (see top).
   const backend = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 });
   await backend.start();
+  const sessions = new SessionMultiplexer(socketPath);
+  await sessions.connect();
 
-  const waiting: { client: net.Socket; startup: Buffer; rest: Buffer }[] = [];
-  let busy = false;
-  const live = new Set<net.Socket>();
-
-  const admitNext = () => {
-    if (busy) return;
-    const next = waiting.shift();
-    if (!next) return;
-    const { client, startup, rest } = next;
-    if (client.destroyed) return admitNext();
-    busy = true;
-    const upstream = net.connect({ path: socketPath });
-    live.add(upstream);
-    let released = false;
-    const release = () => {
-      if (released) return;
-      released = true;
-      client.destroy();
-      // Wait for the backend to see the close (it rolls back an unfinished transaction) before
-      // admitting the next client.
-      upstream.once('close', () => {
-        live.delete(upstream);
-        busy = false;
-        setImmediate(admitNext);
-      });
-      upstream.end();
-      if (upstream.destroyed) upstream.emit('close');
-    };
-    // The backend answers the replayed StartupMessage with AuthenticationOk, its parameters and
-    // ReadyForQuery: exactly what the client expects after our SASL final message.
-    upstream.write(startup);
-    if (rest.length) upstream.write(rest);
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('close', release);
-    client.on('error', release);
-    upstream.on('error', release);
-    upstream.on('end', release);
-    client.resume();
-  };
-
+  const authenticating = new Set<net.Socket>();
   const gate = net.createServer((client) => {
-    live.add(client);
+    authenticating.add(client);
     client.on('error', () => {});
-    client.on('close', () => {
-      live.delete(client);
-      const i = waiting.findIndex((w) => w.client === client);
-      if (i >= 0) waiting.splice(i, 1);
-    });
-    // Authentication needs no database session, so it runs before the queue: a client that cannot
-    // authenticate never takes PGlite's single session or a place in the line.
+    client.on('close', () => authenticating.delete(client));
+    // Authentication needs no database session: a client that cannot authenticate never reaches
+    // the multiplexer.
     void authenticate(client, verifier).then((ok) => {
-      if (!ok || client.destroyed) return;
-      waiting.push({ client, ...ok });
-      admitNext();
+      if (!ok || client.destroyed) return; // a refused client stays in `authenticating` until it has closed
+      const wanted = startupParameters(ok.startup);
+      const user = wanted.get('user') ?? '';
+      const database = wanted.get('database') || user;
+      // Every client shares the one superuser session; a different role or database cannot be given.
+      if (user !== 'postgres') return void client.end(errorMessage('28000', `the embedded database has one role: connect as "postgres", not "${user}"`));
+      if (database !== 'postgres') return void client.end(errorMessage('3D000', `database "${database}" does not exist; the embedded database is "postgres"`));
+      authenticating.delete(client);
+      sessions.admit(client, ok.rest);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -293,16 +743,25 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port?: 
     gate.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const address = gate.address() as net.AddressInfo;
+  const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${address.port}/postgres?sslmode=disable`;
+  const urlFile = options.dataDir ? `${path.resolve(options.dataDir)}.url` : null;
+  if (urlFile) {
+    writeFileSync(urlFile, `${url}\n`, { mode: 0o600 });
+    chmodSync(urlFile, 0o600);
+  }
 
   return {
     port: address.port,
-    url: `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${address.port}/postgres?sslmode=disable`,
+    url,
     async stop() {
-      for (const s of live) s.destroy();
+      for (const s of authenticating) s.destroy();
+      sessions.stop();
       await new Promise<void>((resolve) => gate.close(() => resolve()));
       await backend.stop();
       await db.close();
+
       rmSync(socketDir, { recursive: true, force: true });
+      if (urlFile) rmSync(urlFile, { force: true });
     },
   };
 }

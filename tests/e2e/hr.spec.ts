@@ -5,7 +5,6 @@
 // helper sets those times and moves, as only a calendar could). The report shows completion by unit
 // with a drill-down to people, as of the period end and as of today; the xlsx export downloads and
 // opens with Chinese and no formulas; the audit log shows the exemption and the regrade.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
@@ -22,10 +21,10 @@ const DATA_DIR = path.resolve(import.meta.dirname, '../..', process.env.DATA_DIR
 
 /**
  * The server's database, for the scenario's clock and moves. PostgreSQL mode: the e2e database on
- * TEST_DATABASE_URL (tests/e2e/server.ts names it). Embedded mode: the PGlite gate the server
- * listens on (found among the server process's loopback ports), with the password it keeps next to
- * its data. PGlite admits one session: this waits for the server's idle connection to close, does
- * its work, and lets go.
+ * TEST_DATABASE_URL (tests/e2e/server.ts names it). Embedded mode: the PGlite gate's URL, which the
+ * server keeps owner-only next to its data (`<DATA_DIR>/pglite.url`) while it runs. The gate shares
+ * PGlite's one session between the server's pool and this client at transaction boundaries, so the
+ * fixture neither waits for the server's connection to close nor disturbs its transactions.
  */
 async function withDb<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
   let url: string;
@@ -34,26 +33,7 @@ async function withDb<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
     u.pathname = `/xb_e2e_${PORT}`;
     url = u.toString();
   } else {
-    const password = readFileSync(path.join(DATA_DIR, 'pglite.password'), 'utf8').trim();
-    const listening = execFileSync('ss', ['-ltnpH'], { encoding: 'utf8' });
-    const pid = new RegExp(`127\\.0\\.0\\.1:${PORT}\\s.*?pid=(\\d+)`).exec(listening)?.[1];
-    const ports = [...listening.matchAll(/127\.0\.0\.1:(\d+)\s.*?pid=(\d+)/g)].filter((m) => m[2] === pid && Number(m[1]) !== PORT).map((m) => Number(m[1]));
-    let found: string | null = null;
-    for (const port of ports) {
-      const candidate = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres?sslmode=disable`;
-      const probe = openSql(candidate, { max: 1, idleTimeoutSeconds: 0.05 });
-      try {
-        await Promise.race([probe`select 1`, new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 45_000))]);
-        found = candidate;
-        break;
-      } catch {
-        /* not the database gate */
-      } finally {
-        await probe.end({ timeout: 1 }).catch(() => {});
-      }
-    }
-    if (!found) throw new Error(`no database gate among the server's ports ${ports.join(', ')}`);
-    url = found;
+    url = readFileSync(path.join(DATA_DIR, 'pglite.url'), 'utf8').trim();
   }
   const sql = openSql(url, { max: 1, idleTimeoutSeconds: 0.05 });
   try {
@@ -90,11 +70,6 @@ async function apiAs(page: Page, pathname: string, init: { method?: string; body
 
 const unitRow = (page: Page, code: string) => page.getByTestId('rp-table').locator(`tbody tr[data-unit="${code}"]`);
 const cell = (page: Page, code: string, column: number) => unitRow(page, code).locator('td').nth(column);
-
-// The scenario sets times and moves through a direct SQL connection. On the embedded database that
-// connection must share PGlite's single session with the running server, which holds it while busy,
-// so it is reliable only on PostgreSQL: CI runs this spec there (.ci/run, second pass).
-test.skip(!process.env.TEST_DATABASE_URL, 'needs PostgreSQL for its direct SQL fixture (TEST_DATABASE_URL); runs in the PostgreSQL pass of .ci/run');
 
 test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export and audit log agree', async ({ browser }) => {
   test.setTimeout(420_000);

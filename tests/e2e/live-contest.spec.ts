@@ -193,6 +193,13 @@ test('a live contest between four departments, run to the end on phones and a bi
   for await (const c of stream) chunks.push(c as Buffer);
   expect(Buffer.concat(chunks).subarray(0, 2).toString()).toBe('PK');
 
+  // --- The result is in each player's training record (their dashboard) -----------------------
+  await phones[2]!.goto('/');
+  const record = phones[2]!.locator('[data-testid=my-live-results]');
+  await expect(record).toContainText('消保知识竞赛（部门赛）');
+  await expect(record).toContainText('第3队');
+  await expect(record).toContainText('第 1 名 / 共 4 队');
+
   await screenCtx.close();
   for (const p of phones) await p.context().close();
 });

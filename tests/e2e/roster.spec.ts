@@ -1,6 +1,7 @@
 // Roster import as HR would do it: the demo HR account uploads a sheet with good and bad rows, sees
 // each bad row explained (row, column, reason, fix), commits the good ones, gets the new person's
-// initial password once — and that person signs in with their employee number.
+// initial password once — and that person signs in with their employee number and must choose
+// their own password first.
 import { test, expect } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 import ExcelJS from 'exceljs';
@@ -65,7 +66,18 @@ test('HR imports a roster, sees bad rows explained, commits the good ones; the n
   await newcomer.getByLabel('工号或邮箱').fill('007001');
   await newcomer.getByLabel('密码', { exact: true }).fill(password);
   await newcomer.getByRole('button', { name: '登录', exact: true }).click();
-  await newcomer.waitForURL((url) => !url.pathname.endsWith('/sign-in/'));
+  // An initial password: the person must choose their own before anything else.
+  await newcomer.waitForURL((url) => url.pathname === '/account/password/');
+  await expect(newcomer.getByTestId('password-required')).toContainText('请先设置自己的新密码');
+  await newcomer.getByLabel('当前密码').fill(password);
+  await newcomer.getByLabel('新密码', { exact: true }).fill('123');
+  await newcomer.getByLabel('再次输入新密码').fill('123');
+  await newcomer.getByRole('button', { name: '保存新密码' }).click();
+  await expect(newcomer.locator('[data-field-error="newPassword"]')).toHaveText('新密码至少 10 个字符。');
+  await newcomer.getByLabel('新密码', { exact: true }).fill('Qd-harbour-2026');
+  await newcomer.getByLabel('再次输入新密码').fill('Qd-harbour-2026');
+  await newcomer.getByRole('button', { name: '保存新密码' }).click();
+  await newcomer.waitForURL((url) => url.pathname === '/');
   await expect(newcomer.locator('.user-trigger')).toContainText('测试新员工', { timeout: 30_000 });
   await context.close();
 });

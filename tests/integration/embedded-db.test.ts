@@ -1,7 +1,10 @@
-// The embedded database is not open to every local user (security finding 12): the loopback gate
-// asks for a generated password (SCRAM-SHA-256) kept owner-only next to the data directory, and the
-// data directory itself is owner-only.
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+// The embedded database (src/server/embedded-db.ts): one PGlite session behind a loopback gate.
+// Access (security finding 12): the gate asks for a generated password (SCRAM-SHA-256) kept
+// owner-only next to the data directory, and the data directory itself is owner-only.
+// Sharing: client connections are multiplexed onto the one session at transaction boundaries, so an
+// idle pool connection never locks out a second client, and a transaction is never interleaved.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -35,15 +38,35 @@ async function failure(url: string): Promise<{ code?: string; message: string }>
   }
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Whether the promise settles within `ms` (it keeps running either way). */
+const settlesWithin = (p: Promise<unknown>, ms: number) =>
+  Promise.race([p.then(() => true, () => true), sleep(ms).then(() => false)]);
+
+const hasPsql = spawnSync('psql', ['--version']).status === 0;
+
+/** psql, asynchronously: the gate runs in this process, so a synchronous spawn would block it. */
+function psqlCommand(url: string, command: string): Promise<{ stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('psql', [url, '-X', '-qAt', '-v', 'ON_ERROR_STOP=1', '-c', command]);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', () => resolve({ stdout, stderr }));
+  });
+}
+
 describe('embedded database access', () => {
   it('answers with the URL it returns', async () => {
     const sql = connect(db.url);
     const [row] = await sql`select current_user as who, 1 + 1 as two`;
-    expect(row).toMatchObject({ two: 2 });
+    expect(row).toMatchObject({ who: 'postgres', two: 2 });
     await sql.end();
   });
 
-  it('refuses a wrong password and no password', async () => {
+  it('refuses a wrong password, no password, another role and another database', async () => {
     const wrong = new URL(db.url);
     wrong.password = 'postgres';
     expect(await failure(wrong.toString())).toMatchObject({ code: '28P01' });
@@ -51,6 +74,12 @@ describe('embedded database access', () => {
     none.password = '';
     const refused = await failure(none.toString());
     expect(refused.message).not.toBe('connected');
+    const role = new URL(db.url);
+    role.username = 'authenticated';
+    expect(await failure(role.toString())).toMatchObject({ code: '28000' });
+    const other = new URL(db.url);
+    other.pathname = '/template1';
+    expect(await failure(other.toString())).toMatchObject({ code: '3D000' });
   });
 
   it('keeps the password owner-only next to the data directory, and reuses it on restart', async () => {
@@ -60,26 +89,213 @@ describe('embedded database access', () => {
     const password = readFileSync(file, 'utf8').trim();
     expect(decodeURIComponent(new URL(db.url).password)).toBe(password);
     expect(password.length).toBeGreaterThanOrEqual(32);
+    // The URL file (for psql and fixtures) is owner-only and goes away with the database.
+    const urlFile = path.join(dir, 'pglite.url');
+    expect(readFileSync(urlFile, 'utf8').trim()).toBe(db.url);
+    expect(statSync(urlFile).mode & 0o777).toBe(0o600);
 
     await db.stop();
+    expect(existsSync(urlFile)).toBe(false);
     db = await startEmbeddedDatabase({ dataDir: path.join(dir, 'pglite') });
     expect(decodeURIComponent(new URL(db.url).password)).toBe(password);
+    expect(readFileSync(urlFile, 'utf8').trim()).toBe(db.url);
     const sql = connect(db.url);
     expect((await sql`select 1 as one`)[0]).toMatchObject({ one: 1 });
     await sql.end();
   }, 60_000);
+});
 
-  it('still admits one client connection at a time', async () => {
+describe('sharing the one session', () => {
+  beforeAll(async () => {
+    const sql = connect(db.url);
+    await sql`create table if not exists gate_log (seq bigserial primary key, who text not null, txid bigint not null default txid_current())`;
+    await sql`create table if not exists gate_counter (id int primary key, n int not null)`;
+    await sql`create table if not exists gate_rows (client int not null, i int not null)`;
+    await sql.end();
+  });
+
+  it('serves a second client while the first keeps its connection open', async () => {
+    const pool = connect(db.url); // like the local server's pool: one connection, idle between requests
+    const other = connect(db.url);
+    try {
+      await pool`select 1`;
+      const started = Date.now();
+      expect(await other`select 2 as two`).toEqual([{ two: 2 }]);
+      expect(Date.now() - started).toBeLessThan(2000);
+      // And back: both stay usable, alternately.
+      for (let i = 0; i < 5; i++) {
+        expect((await pool`select ${i}::int as i`)[0]!.i).toBe(i);
+        expect((await other`select ${i}::int as i`)[0]!.i).toBe(i);
+      }
+    } finally {
+      await pool.end();
+      await other.end();
+    }
+  });
+
+  it('never interleaves another client into an open transaction', async () => {
     const a = connect(db.url);
     const b = connect(db.url);
-    const order: string[] = [];
-    await a`select 1`;
-    const waiting = b`select 1`.then(() => order.push('b'));
-    await new Promise((r) => setTimeout(r, 300));
-    order.push('a-done');
-    await a.end();
-    await waiting;
-    await b.end();
-    expect(order).toEqual(['a-done', 'b']);
+    try {
+      let bDone = false;
+      let bRun: Promise<unknown> = Promise.resolve();
+      await a.begin(async (tx) => {
+        await tx`insert into gate_log (who) values ('a-first')`;
+        // b starts while a's transaction is open; its statements must wait for a's COMMIT.
+        bRun = (async () => {
+          for (let i = 0; i < 5; i++) await b`insert into gate_log (who) values (${`b-${i}`})`;
+          bDone = true;
+        })();
+        await sleep(300);
+        expect(bDone).toBe(false);
+        await tx`insert into gate_log (who) values ('a-last')`;
+      });
+      await bRun;
+      const rows = await a`select who, txid::text from gate_log where who like 'a-%' or who like 'b-%' order by seq`;
+      expect(rows.map((r) => r.who)).toEqual(['a-first', 'a-last', 'b-0', 'b-1', 'b-2', 'b-3', 'b-4']);
+      // a's two statements share one transaction; each of b's ran in its own.
+      const txids = rows.map((r) => r.txid as string);
+      expect(txids[0]).toBe(txids[1]);
+      expect(new Set(txids.slice(1)).size).toBe(6);
+    } finally {
+      await a.end();
+      await b.end();
+    }
   });
+
+  it('keeps a failed transaction with its client until it rolls back', async () => {
+    const a = connect(db.url);
+    const b = connect(db.url);
+    try {
+      await a`begin`;
+      await a`insert into gate_log (who) values ('failed-tx')`;
+      await expect(a`select 1 / 0`).rejects.toMatchObject({ code: '22012' });
+      // The backend is in a failed transaction ('E'): b must not get it (it would be refused with
+      // 25P02, or worse, end a's transaction for it).
+      const bQuery = b`select count(*)::int as n from gate_log where who = 'failed-tx'`;
+      expect(await settlesWithin(bQuery, 300)).toBe(false);
+      await expect(a`select 1`).rejects.toMatchObject({ code: '25P02' });
+      await a`rollback`;
+      expect(await bQuery).toEqual([{ n: 0 }]);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it('rolls back for a client that dies mid-transaction, and others go on', async () => {
+    const a = connect(db.url);
+    const b = connect(db.url);
+    try {
+      let bQuery: Promise<unknown> | null = null;
+      const aTx = a.begin(async (tx) => {
+        await tx`insert into gate_log (who) values ('dies')`;
+        bQuery = b`select count(*)::int as n from gate_log where who = 'dies'`;
+        await sleep(200);
+        // The client goes away without COMMIT or ROLLBACK (its socket is destroyed).
+        await a.end({ timeout: 0 });
+        await tx`select 1`;
+      });
+      await expect(aTx).rejects.toBeTruthy();
+      expect(await bQuery).toEqual([{ n: 0 }]);
+      // The session is not left inside the dead client's transaction (which had a txid: it wrote).
+      expect(await b`select txid_current_if_assigned()::text as txid`).toEqual([{ txid: null }]);
+    } finally {
+      await a.end({ timeout: 0 }).catch(() => {});
+      await b.end();
+    }
+  });
+
+  it('still runs a COMMIT that arrived before its client went away', async () => {
+    const a = connect(db.url);
+    const b = connect(db.url);
+    try {
+      await a`begin`;
+      await a`insert into gate_log (who) values ('commit-then-close')`;
+      // COMMIT is written, and the connection closed at once, without waiting for the reply: a
+      // PostgreSQL backend would still commit, and so must the gate.
+      const commit = a`commit`.execute();
+      await sleep(0);
+      void a.end({ timeout: 0 });
+      await commit.catch(() => {});
+      expect(await b`select count(*)::int as n from gate_log where who = 'commit-then-close'`).toEqual([{ n: 1 }]);
+    } finally {
+      await a.end({ timeout: 0 }).catch(() => {});
+      await b.end();
+    }
+  });
+
+  it.skipIf(!hasPsql)('works with psql, and a psql killed mid-transaction blocks nobody', async () => {
+    const run = await psqlCommand(db.url, "insert into gate_log (who) values ('psql') returning who");
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('psql');
+
+    const pool = connect(db.url);
+    await pool`select 1`; // an open, idle pool connection, as the server keeps
+    const psql = spawn('psql', [db.url, '-X', '-qAt', '-v', 'ON_ERROR_STOP=1'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    psql.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    psql.stdin.write("begin;\ninsert into gate_log (who) values ('psql-killed');\nselect 'inside';\n");
+    for (let i = 0; i < 100 && !out.includes('inside'); i++) await sleep(100);
+    expect(out).toContain('inside');
+    const waiting = pool`select count(*)::int as n from gate_log where who = 'psql-killed'`;
+    expect(await settlesWithin(waiting, 300)).toBe(false); // psql's transaction is open
+    psql.kill('SIGKILL');
+    expect(await waiting).toEqual([{ n: 0 }]);
+    await pool.end();
+  });
+
+  it('streams COPY TO STDOUT to its client while another client waits its turn', async () => {
+    const a = connect(db.url);
+    const b = connect(db.url);
+    try {
+      const chunks: Buffer[] = [];
+      const stream = await a`copy (select i, repeat('x', 100) from generate_series(1, 20000) as i) to stdout`.readable();
+      const other = b`select 42 as answer`;
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const lines = Buffer.concat(chunks).toString('utf8').trimEnd().split('\n');
+      expect(lines).toHaveLength(20000);
+      expect(lines[19999]).toBe(`20000\t${'x'.repeat(100)}`);
+      expect(await other).toEqual([{ answer: 42 }]);
+      expect(await a`select 1 as one`).toEqual([{ one: 1 }]);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it('refuses COPY FROM STDIN with an error instead of losing the session', async () => {
+    const sql = connect(db.url);
+    try {
+      await expect(sql.unsafe('copy gate_rows from stdin').simple()).rejects.toMatchObject({ code: '0A000' });
+      await expect(sql.unsafe('COPY gate_rows (client, i) FROM STDIN')).rejects.toMatchObject({ code: '0A000' });
+      expect(await sql`select 1 as one`).toEqual([{ one: 1 }]);
+    } finally {
+      await sql.end();
+    }
+  });
+
+  it('gives correct totals for 20 clients × 50 read-modify-write transactions', async () => {
+    const setup = connect(db.url);
+    await setup`insert into gate_counter (id, n) values (1, 0) on conflict (id) do update set n = 0`;
+    await setup`delete from gate_rows`;
+    const clients = Array.from({ length: 20 }, () => connect(db.url));
+    try {
+      await Promise.all(clients.map(async (sql, c) => {
+        for (let i = 0; i < 50; i++) {
+          await sql.begin(async (tx) => {
+            // Read, then write what was read plus one: an interleaved transaction would lose updates.
+            const [row] = await tx`select n from gate_counter where id = 1`;
+            await tx`insert into gate_rows (client, i) values (${c}, ${i})`;
+            await tx`update gate_counter set n = ${(row!.n as number) + 1} where id = 1`;
+          });
+        }
+      }));
+      expect(await setup`select n from gate_counter where id = 1`).toEqual([{ n: 1000 }]);
+      expect(await setup`select count(*)::int as n, count(distinct (client, i))::int as d from gate_rows`).toEqual([{ n: 1000, d: 1000 }]);
+    } finally {
+      await Promise.all(clients.map((sql) => sql.end()));
+      await setup.end();
+    }
+  }, 120_000);
 });

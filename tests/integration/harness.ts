@@ -2,11 +2,12 @@
 // at TEST_DATABASE_URL in a fresh throwaway database), migrations and the demo seed applied, local
 // auth served over real HTTP for JWKS and supabase-js, and the functions called with real Requests.
 import http from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { createClient } from '@supabase/supabase-js';
+import { inject } from 'vitest';
 import { startEmbeddedDatabase } from '../../src/server/embedded-db.ts';
 import { openSql, type Sql } from '../../src/server/sql.ts';
 import { migrate } from '../../src/server/migrate.ts';
@@ -59,9 +60,83 @@ export async function throwawayDatabase(prefix: string): Promise<{ url: string; 
   };
 }
 
+/** Migrations, startup tasks (content sync) and the demo seed: what every harness database starts from. */
+async function prepareDatabase(url: string): Promise<void> {
+  const setup = openSql(url);
+  await migrate(setup);
+  await runStartupTasks(setup, () => {});
+  await seedDemo(setup);
+  await setup.end();
+}
+
+/**
+ * The run's template: prepared once per `vitest run` (tests/integration/global-setup.ts provides
+ * the folder), then copied for every test file. Preparing costs ~15 s (PGlite start, 1,000+ question
+ * versions synced, seed); a copy starts in under a second: an embedded data directory copied on
+ * disk, or `create database … template …` on PostgreSQL. Files run one at a time (vitest config),
+ * but helpers of other checkouts may share the machine, so the template is built aside and renamed.
+ */
+async function templatedDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const runDir = inject('xbTemplateDir');
+  if (!runDir) {
+    const database = await throwawayDatabase(prefix);
+    await prepareDatabase(database.url);
+    return database;
+  }
+  const base = process.env.TEST_DATABASE_URL;
+  if (!base) {
+    const template = path.join(runDir, 'pglite');
+    if (!existsSync(template)) {
+      const building = `${template}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
+      const embedded = await startEmbeddedDatabase({ dataDir: building });
+      await prepareDatabase(embedded.url);
+      await embedded.stop();
+      try { renameSync(building, template); } catch { rmSync(building, { recursive: true, force: true }); }
+      rmSync(`${building}.password`, { force: true });
+    }
+    const copy = mkdtempSync(path.join(os.tmpdir(), 'xb-test-db-'));
+    const dataDir = path.join(copy, 'pglite');
+    cpSync(template, dataDir, { recursive: true });
+    const embedded = await startEmbeddedDatabase({ dataDir });
+    return {
+      url: embedded.url,
+      async drop() {
+        await embedded.stop();
+        rmSync(copy, { recursive: true, force: true });
+      },
+    };
+  }
+  // PostgreSQL: the template's name is kept in the run folder; global-setup drops it at the end.
+  const nameFile = path.join(runDir, 'postgres-template');
+  let template = existsSync(nameFile) ? readFileSync(nameFile, 'utf8').trim() : '';
+  if (!template) {
+    const database = await throwawayDatabase('xb_tpl');
+    await prepareDatabase(database.url);
+    template = new URL(database.url).pathname.slice(1);
+    writeFileSync(nameFile, template);
+  }
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = openSql(base);
+  try {
+    await admin.unsafe(`create database ${name} template ${template}`);
+  } finally {
+    await admin.end();
+  }
+  const u = new URL(base);
+  u.pathname = `/${name}`;
+  return {
+    url: u.toString(),
+    async drop() {
+      const a = openSql(base);
+      await a.unsafe(`drop database if exists ${name} with (force)`);
+      await a.end();
+    },
+  };
+}
+
 export async function startHarness(): Promise<Harness> {
   const kind = process.env.TEST_DATABASE_URL ? 'postgres' : 'embedded';
-  const database = await throwawayDatabase('xb_test');
+  const database = await templatedDatabase('xb_test');
   const url = database.url;
   if (kind === 'postgres') {
     delete process.env.DATABASE_CONNECTION;
@@ -70,12 +145,6 @@ export async function startHarness(): Promise<Harness> {
     process.env.DATABASE_CONNECTION = 'per-request';
   }
   process.env.DATABASE_URL = url;
-
-  const setup = openSql(url);
-  await migrate(setup);
-  await runStartupTasks(setup, () => {});
-  await seedDemo(setup);
-  await setup.end();
 
   // Fixtures and assertions use their own connection; in embedded mode it must be released between
   // uses so requests can get the single session, hence a per-use client.

@@ -149,8 +149,8 @@ describe('contest_members', () => {
 describe('contest functions', () => {
   it.each([
     ['T2001', 'allowed'], ['E1001', 'allowed'], ['E1014', 'allowed'], ['H3002', 'denied'], ['OUTSIDER', 'denied'],
-  ])('contest_eligible / standing rows / version as %s: %s', async (who, outcome) => {
-    for (const fn of ['contest_eligible', 'contest_standing_rows']) {
+  ])('contest_eligible / standing rows / live rows / version as %s: %s', async (who, outcome) => {
+    for (const fn of ['contest_eligible', 'contest_standing_rows', 'contest_live_rows']) {
       const r = await attempt(who, (tx) => tx.unsafe(`select * from app.${fn}($1::uuid)`, [published]));
       expect(r === 'denied' ? 'denied' : 'allowed').toBe(outcome);
     }

@@ -42,8 +42,9 @@ async function attempt(who: string, fn: (tx: Tx) => Promise<unknown>): Promise<u
 
 describe('app.exam_audience', () => {
   it.each([
-    // who, rows of the HQ exam, rows of the QD exam
-    ['E1001', 0, 0], ['E1008', 1, 0], ['E1004', 0, 1], ['T2001', 2, 1], ['T2002', 0, 1], ['H3001', 2, 1], ['H3002', 0, 0], ['A4001', 2, 1],
+    // who, rows of the HQ exam, rows of the QD exam. JN's HR reads the HQ exam's rows concerning
+    // JN people (E1008 named; the hr role, which they hold), migration 20261201000950.
+    ['E1001', 0, 0], ['E1008', 1, 0], ['E1004', 0, 1], ['T2001', 2, 1], ['T2002', 0, 1], ['H3001', 2, 1], ['H3002', 2, 0], ['A4001', 2, 1],
   ])('select as %s: %i rows of the HQ exam, %i of the QD exam', async (who, hq, qd) => {
     const rows = await as(who, (tx) => tx`select exam_id from app.exam_audience where exam_id in (${examHq}, ${examQd})`);
     expect(rows.filter((r) => r.exam_id === examHq).length).toBe(hq);

@@ -166,3 +166,44 @@ describe('live_events', () => {
     expect(await count('T2001', (tx) => tx`select * from app.live_begin(${contest}::uuid)`)).toBe(1);
   });
 });
+
+describe('live_results (the records written when the host ends the contest)', () => {
+  // Seated: E1006, E1007 and T2002 (青岛分行营业部), E1013 (总行消保部). Ending records them.
+  beforeAll(async () => {
+    for (const action of ['lock', 'reveal', 'finish']) expect((await host(h, contest, action)).status).toBe(200);
+    const [{ n }] = (await h.sql`select count(*)::int as n from app.live_results where contest_id = ${contest}`) as unknown as [{ n: number }];
+    expect(n).toBe(4);
+  });
+
+  it.each([
+    // who, rows seen: hosts and admins all; the 青岛 trainer their own unit's three; players their own; others none.
+    ['T2001', 4], ['A4001', 4], ['T2002', 3], ['E1006', 1], ['E1013', 1], ['E1001', 0], ['H3002', 0], ['OUTSIDER', 0],
+  ])('select as %s sees %i', async (who, n) => {
+    const rows = await as(who, (tx) => tx`select member_id from app.live_results where contest_id = ${contest}`);
+    expect(rows.length).toBe(n);
+    if (who === 'E1006' || who === 'E1013') expect(rows[0]!.member_id).toBe(ids[who]);
+  });
+
+  it.each(EVERYONE)('nobody (%s) inserts, updates or deletes records directly', async (who) => {
+    expect(await attempt(who, (tx) => tx`insert into app.live_results (contest_id, member_id, team_id, contest_title, team_name, team_rank, teams_count, team_score,
+        answered, correct, personal_points, all_questions, team_points, round_score, round_max, time_used_sec, finished_at, event_seq)
+      select contest_id, ${ids.E1001!}, team_id, contest_title, team_name, team_rank, teams_count, team_score, answered, correct, personal_points,
+        all_questions, team_points, round_score, round_max, time_used_sec, finished_at, event_seq
+      from app.live_results where contest_id = ${contest} limit 1`)).toBe('denied');
+    expect(await attempt(who, (tx) => tx`update app.live_results set round_score = 999 where contest_id = ${contest}`)).toBe('denied');
+    expect(await attempt(who, (tx) => tx`delete from app.live_results where contest_id = ${contest}`)).toBe('denied');
+  });
+
+  it.each(['A4001', 'T2002', 'E1006', 'E1001', 'H3002', 'OUTSIDER'])('app.live_results_sync as %s: only the contest’s hosts (admins in scope are hosts)', async (who) => {
+    const r = await attempt(who, (tx) => tx`select app.live_results_sync(${contest}::uuid, '[]'::jsonb, 'sync', null)`);
+    // Admins in scope host every contest of their subtree; everyone else is refused.
+    expect(r === 'denied').toBe(who !== 'A4001');
+    if (who === 'A4001') {
+      // It emptied the records (as an undone finish would): put them back by ending the contest again through the host.
+      expect((await host(h, contest, 'undo')).status).toBe(200);
+      expect((await host(h, contest, 'finish')).status).toBe(200);
+    }
+    const [{ n }] = (await h.sql`select count(*)::int as n from app.live_results where contest_id = ${contest}`) as unknown as [{ n: number }];
+    expect(n).toBe(4);
+  });
+});

@@ -309,3 +309,102 @@ describe('RLS on the import tables', () => {
     expect(res.body.imports.length).toBeGreaterThan(3);
   });
 });
+
+describe('unchanged rows (kept as arrays) and emails already in use', () => {
+  // Own people, so the blocks above do not matter: R0001/R0002 in 市南支行, R0003 without an email.
+  const first: Cell[][] = [
+    ['R0001', '周一', 'QD-SN', '柜员', 'r0001@bank.example', '', ''],
+    ['R0002', '周二', 'QD-SN', '柜员', 'r0002@bank.example', '', ''],
+    ['R0003', '周三', '青岛分行/崂山支行', '', '', '', ''],
+  ];
+
+  it('the same file again: every row unchanged, listed with name and unit, one array row stored, nothing written', async () => {
+    const hr = await h.tokenFor('H3001');
+    const created = await upload(h, hr, await rosterXlsx(first));
+    expect(created.body.summary.counts).toMatchObject({ new: 3, unchanged: 0, problem: 0 });
+    expect((await commit(h, hr, created.body.id)).status).toBe(200);
+
+    const again = await upload(h, hr, await rosterXlsx(first));
+    expect(again.body.summary.counts).toMatchObject({ new: 0, update: 0, unchanged: 3, problem: 0, total: 3 });
+    // One row of arrays, no per-row copies.
+    expect((await h.sql`select count(*)::int as n from app.roster_import_rows where import_id = ${again.body.id}`)[0]!.n).toBe(0);
+    const [u] = await h.sql`select cardinality(seqs) as n, row_nos::text as row_nos from app.roster_import_unchanged where import_id = ${again.body.id}`;
+    expect(u).toMatchObject({ n: 3, row_nos: '{2,3,4}' });
+
+    const listed = (await rows(h, hr, again.body.id)).body;
+    expect(listed.total).toBe(3);
+    expect(listed.rows.map((r: { seq: number; row: number; outcome: string; employeeNo: string; record: { name: string; orgUnit: { code: string } } }) =>
+      [r.seq, r.row, r.outcome, r.employeeNo, r.record.name, r.record.orgUnit.code])).toEqual([
+      [1, 2, 'unchanged', 'R0001', '周一', 'QD-SN'],
+      [2, 3, 'unchanged', 'R0002', '周二', 'QD-SN'],
+      [3, 4, 'unchanged', 'R0003', '周三', 'QD-LS'],
+    ]);
+    const page = (await rows(h, hr, again.body.id, { outcome: 'unchanged', offset: '1', limit: '1' })).body;
+    expect([page.total, page.rows.map((r: { employeeNo: string }) => r.employeeNo)]).toEqual([3, ['R0002']]);
+    expect((await rows(h, hr, again.body.id, { outcome: 'new' })).body).toMatchObject({ total: 0, rows: [] });
+
+    const before = await snapshot();
+    const done = await commit(h, hr, again.body.id);
+    expect(done.body).toEqual({ result: { created: 0, updated: 0, deactivated: 0 }, accounts: [] });
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('unchanged and changed rows interleave in file order', async () => {
+    const hr = await h.tokenFor('H3001');
+    const res = await upload(h, hr, await rosterXlsx([first[0]!, ['R0002', '周二', 'QD-SN', '客户经理', '', '', ''], first[2]!, ['R0004', '周四', 'QD-SN', '', '', '', '']]));
+    expect(res.body.summary.counts).toMatchObject({ new: 1, update: 1, unchanged: 2 });
+    const listed = (await rows(h, hr, res.body.id)).body.rows;
+    expect(listed.map((r: { seq: number; outcome: string; employeeNo: string }) => [r.seq, r.outcome, r.employeeNo])).toEqual([
+      [1, 'unchanged', 'R0001'], [2, 'update', 'R0002'], [3, 'unchanged', 'R0003'], [4, 'new', 'R0004'],
+    ]);
+    expect(listed[1].changes).toEqual({ position: { from: '柜员', to: '客户经理' } });
+    await h.call(rosterImports, { method: 'POST', path: `/api/roster-imports/${res.body.id}/cancel`, token: hr, params: { id: res.body.id, action: 'cancel' } });
+  });
+
+  it('an email is in use only when someone other than the row\'s own person holds it', async () => {
+    const hr = await h.tokenFor('H3001');
+    // R0001 names R0002's email; R0002 leaves the cell empty (keeps its own); R0003 names the
+    // email of H3001's sign-in account.
+    const res = await upload(h, hr, await rosterXlsx([
+      ['R0001', '周一', 'QD-SN', '柜员', 'R0002@bank.example', '', ''],
+      ['R0002', '周二', 'QD-SN', '柜员', '', '', ''],
+      ['R0003', '周三', 'QD-LS', '', 'hr@demo.xiaobao.local', '', ''],
+    ]));
+    expect(res.body.summary.counts).toMatchObject({ update: 0, unchanged: 1, problem: 2 });
+    const listed = (await rows(h, hr, res.body.id)).body.rows as { employeeNo: string; outcome: string; problems: { code: string; column: string; params?: { owner: string } }[] }[];
+    expect(listed.map((r) => [r.employeeNo, r.outcome, r.problems.map((p) => `${p.code}:${p.column}:${p.params?.owner ?? ''}`)])).toEqual([
+      ['R0001', 'problem', ['email_taken:E:R0002']],
+      ['R0002', 'unchanged', []],
+      ['R0003', 'problem', ['email_taken:E:H3001']],
+    ]);
+    await h.call(rosterImports, { method: 'POST', path: `/api/roster-imports/${res.body.id}/cancel`, token: hr, params: { id: res.body.id, action: 'cancel' } });
+  });
+
+  it('a preview is refused at commit when an unchanged person changed since', async () => {
+    const hr = await h.tokenFor('H3001');
+    const res = await upload(h, hr, await rosterXlsx([first[0]!, ['R0002', '周二', 'QD-SN', '理财经理', '', '', '']]));
+    expect(res.body.summary.counts).toMatchObject({ update: 1, unchanged: 1 });
+    await h.sql`update app.members set mobile = '13900000001' where employee_no = 'R0001'`;
+    const before = await snapshot();
+    const done = await commit(h, hr, res.body.id);
+    expect(done.status).toBe(409);
+    expect(done.body.code).toBe('roster_import_stale');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('trainers and employees cannot read the arrays; nobody updates or deletes them', async () => {
+    const { asUser } = await import('../../functions/_lib/db.ts');
+    const as = async (no: string, q: (tx: import('../../functions/_lib/db.ts').Tx) => Promise<unknown>) =>
+      asUser({ sub: await h.userIdFor(no), role: 'authenticated', aud: 'authenticated' }, q as never);
+    const all = Number((await h.sql`select count(*)::int as n from app.roster_import_unchanged`)[0]!.n);
+    expect(all).toBeGreaterThan(0);
+    expect(await as('H3001', (tx) => tx`select count(*)::int as n from app.roster_import_unchanged`)).toEqual([{ n: all }]);
+    for (const who of ['T2001', 'E1001']) {
+      expect(await as(who, (tx) => tx`select count(*)::int as n from app.roster_import_unchanged`)).toEqual([{ n: 0 }]);
+    }
+    for (const who of ['A4001', 'H3001']) {
+      await expect(as(who, (tx) => tx`update app.roster_import_unchanged set seqs = '{}'`)).rejects.toMatchObject({ code: '42501' });
+      await expect(as(who, (tx) => tx`delete from app.roster_import_unchanged`)).rejects.toMatchObject({ code: '42501' });
+    }
+  });
+});

@@ -195,3 +195,50 @@ describe('season ranking', () => {
     expect(() => seasonRanking([{ id: 'a', weight: 0 }], people, [])).toThrow(RangeError);
   });
 });
+
+describe('live rounds', () => {
+  // An online round (exam r1, max 100) and a live round (lr): the live results are what the live
+  // contest recorded at its end (src/core/live-results.ts): team points + own 全员答 points.
+  const eligible: EligiblePerson[] = [
+    { memberId: 'a', name: 'a', teamId: 'X' }, { memberId: 'b', name: 'b', teamId: 'X' },
+    { memberId: 'c', name: 'c', teamId: 'Y' }, { memberId: 'd', name: 'd', teamId: 'Y' },
+  ];
+  const liveEnd = at(5000);
+  const live = (memberId: string, score: number, timeUsedSec: number) => ({ memberId, roundId: 'lr', score, maxScore: 35, timeUsedSec, submittedAt: liveEnd });
+
+  it('adds a live result to the person’s score, time and rounds; full marks add the live round’s', () => {
+    const r = contestRanking({
+      rules: { teamMethod: 'average' },
+      teams: [{ id: 'X', name: 'X' }, { id: 'Y', name: 'Y' }],
+      eligible,
+      attempts: [attempt('a', 60, 0, 600), attempt('c', 80, 0, 600)],
+      roundIds: ['r1', 'lr'],
+      live: [live('a', 24, 4), live('b', 14.5, 2), live('c', 4, 20), live('z', 99, 1)],
+    });
+    expect(r.maxScore).toBe(135);
+    // a: 60 + 24 = 84 (604 s); c: 80 + 4 = 84 (620 s) → a ahead on time; b: live only, 14.5.
+    expect(r.individuals.map((p) => [p.memberId, p.score, p.timeUsedSec, p.roundsTaken, p.rank])).toEqual([
+      ['a', 84, 604, 2, 1], ['c', 84, 620, 2, 2], ['b', 14.5, 2, 1, 3],
+    ]);
+    // Someone seated in the live contest but not eligible here (z) is ignored; d took part in neither.
+    expect(r.participants).toBe(3);
+    const teams = Object.fromEntries(r.teams.map((t) => [t.id, t]));
+    expect(teams.X).toMatchObject({ participants: 2, participationRate: 1, score: 49.25 });
+    expect(teams.Y).toMatchObject({ participants: 1, participationRate: 0.5, score: 84 });
+  });
+
+  it('a live round’s submission is its finish: equal score and time after it tie, earlier exam submissions win', () => {
+    const { people } = personResults(eligible, [], ['lr'], [live('a', 10, 5), live('b', 10, 5), live('c', 10, 6)]);
+    const ranked = rankIndividuals(people);
+    expect(ranked.map((p) => [p.memberId, p.rank])).toEqual([['a', 1], ['b', 1], ['c', 3]]);
+    expect(ranked[0]!.submittedAtMs).toBe(liveEnd.getTime());
+    // A live round left out of roundIds counts nothing; a duplicate row for the same person and round counts once.
+    expect(personResults(eligible, [], ['r1'], [live('a', 10, 5)]).people.every((p) => p.score === null)).toBe(true);
+    expect(personResults(eligible, [], ['lr'], [live('a', 10, 5), live('a', 10, 5)]).people.find((p) => p.memberId === 'a')!.score).toBe(10);
+  });
+
+  it('negative live scores count as they are (a team that lost points on stage)', () => {
+    const { people } = personResults(eligible, [attempt('a', 50, 0, 100)], ['r1', 'lr'], [live('a', -10, 3)]);
+    expect(people.find((p) => p.memberId === 'a')).toMatchObject({ score: 40, timeUsedSec: 103, submittedAtMs: liveEnd.getTime() });
+  });
+});
