@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startHarness, type Harness } from './harness.ts';
+import audit from '../../functions/audit.ts';
 import {
   answersFor, createContest, deviceOf, host, join, live, liveExport, livePin, me, play, PLAYERS, putSetup, standardSetup, state, teamIdOf,
 } from './live-helpers.ts';
@@ -298,6 +299,12 @@ describe('风险, adjust, undo, pause', () => {
     expect(a).toMatchObject({ action: 'live.adjust', reason: '抢答犯规判罚有误，予以更正', employee_no: 'T2001' });
     expect(a!.before).toEqual({ teamId: team['JN-OPS'], score: 100 });
     expect(a!.after).toMatchObject({ score: 105, delta: 5 });
+    // Filed under the contest's unit, so HR of that subtree reads it in the audit log; employees do not.
+    const hrLog = await h.call(audit, { path: '/api/audit?action=live.adjust', token: await h.tokenFor('H3001') });
+    expect(hrLog.status).toBe(200);
+    expect(JSON.stringify(hrLog.body)).toContain('抢答犯规判罚有误，予以更正');
+    const staffLog = await h.call(audit, { path: '/api/audit?action=live.adjust', token: await h.tokenFor('E1006') });
+    expect(JSON.stringify(staffLog.body)).not.toContain('抢答犯规判罚有误，予以更正');
     await host(h, id, 'resume');
     await host(h, id, 'judge', { correct: false });
     await host(h, id, 'reveal');
