@@ -93,12 +93,14 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     }
     const databaseUrl = process.env.DATABASE_URL!;
     if (mode === 'netlify') {
-      // Each invocation runs in a fresh worker: a pool would only keep idle connections alive (and
-      // PGlite admits one session), so functions connect per request in this mode.
+      // Each invocation runs in a fresh worker: a pool would only keep idle connections alive, so
+      // functions connect per request in this mode.
       process.env.DATABASE_CONNECTION = 'per-request';
     } else {
       delete process.env.DATABASE_CONNECTION;
-      // PGlite is ONE session: one connection, queued by postgres.js. PostgreSQL: a small pool.
+      // PGlite is ONE backend session (the gate in embedded-db.ts shares it between clients at
+      // transaction boundaries): more connections would only queue there, so one, queued by
+      // postgres.js. PostgreSQL: a small pool.
       if (embedded) process.env.DATABASE_POOL_MAX = '1';
       else process.env.DATABASE_POOL_MAX ??= '10';
     }

@@ -4,7 +4,9 @@
 // Sharing: client connections are multiplexed onto the one session at transaction boundaries, so an
 // idle pool connection never locks out a second client, and a transaction is never interleaved.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -42,6 +44,78 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Whether the promise settles within `ms` (it keeps running either way). */
 const settlesWithin = (p: Promise<unknown>, ms: number) =>
   Promise.race([p.then(() => true, () => true), sleep(ms).then(() => false)]);
+
+const query = (text: string) => {
+  const body = Buffer.from(`${text}\0`, 'utf8');
+  const head = Buffer.alloc(5);
+  head.write('Q', 0, 'latin1');
+  head.writeInt32BE(body.length + 4, 1);
+  return Buffer.concat([head, body]);
+};
+
+/**
+ * A bare protocol client (startup and SCRAM-SHA-256 by hand), for what drivers never do: several
+ * messages and Terminate in one write, then closing without reading the replies.
+ */
+async function rawClient(url: string) {
+  const u = new URL(url);
+  const password = decodeURIComponent(u.password);
+  const socket = net.connect({ host: u.hostname, port: Number(u.port) });
+  let buffer = Buffer.alloc(0);
+  const waiters: (() => void)[] = [];
+  socket.on('data', (d: Buffer) => {
+    buffer = Buffer.concat([buffer, d]);
+    for (const w of waiters.splice(0)) w();
+  });
+  socket.on('error', () => {});
+  /** The next backend message. */
+  const next = async (): Promise<{ type: string; body: Buffer }> => {
+    while (buffer.length < 5 || buffer.length < 1 + buffer.readInt32BE(1)) await new Promise<void>((r) => waiters.push(r));
+    const length = buffer.readInt32BE(1);
+    const m = { type: String.fromCharCode(buffer[0]!), body: buffer.subarray(5, 1 + length) };
+    buffer = buffer.subarray(1 + length);
+    return m;
+  };
+  const send = (bytes: Buffer) => socket.write(bytes);
+  const message = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(5);
+    head.write(type, 0, 'latin1');
+    head.writeInt32BE(body.length + 4, 1);
+    return Buffer.concat([head, body]);
+  };
+  await new Promise((r) => socket.once('connect', r));
+  const params = Buffer.from('user\0postgres\0database\0postgres\0\0');
+  const startup = Buffer.alloc(8);
+  startup.writeInt32BE(8 + params.length, 0);
+  startup.writeInt32BE(196608, 4);
+  send(Buffer.concat([startup, params]));
+  expect((await next()).body.readInt32BE(0)).toBe(10); // SASL
+  const nonce = randomBytes(18).toString('base64');
+  const clientFirstBare = `n=,r=${nonce}`;
+  const first = Buffer.from(`n,,${clientFirstBare}`);
+  const len = Buffer.alloc(4);
+  len.writeInt32BE(first.length);
+  send(message('p', Buffer.concat([Buffer.from('SCRAM-SHA-256\0'), len, first])));
+  const serverFirst = (await next()).body.subarray(4).toString();
+  const fields = Object.fromEntries(serverFirst.split(',').map((f) => [f[0], f.slice(2)]));
+  const salted = pbkdf2Sync(password, Buffer.from(fields.s!, 'base64'), Number(fields.i), 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const storedKey = createHash('sha256').update(clientKey).digest();
+  const finalBare = `c=biws,r=${fields.r}`;
+  const signature = createHmac('sha256', storedKey).update(`${clientFirstBare},${serverFirst},${finalBare}`).digest();
+  const proof = Buffer.from(clientKey.map((b, i) => b ^ signature[i]!)).toString('base64');
+  send(message('p', Buffer.from(`${finalBare},p=${proof}`)));
+  /** Reads until ReadyForQuery and returns its transaction status. */
+  const readyFor = async () => {
+    for (;;) {
+      const m = await next();
+      if (m.type === 'E') throw new Error(m.body.toString());
+      if (m.type === 'Z') return String.fromCharCode(m.body[0]!);
+    }
+  };
+  expect(await readyFor()).toBe('I');
+  return { socket, send, readyFor };
+}
 
 const hasPsql = spawnSync('psql', ['--version']).status === 0;
 
@@ -207,20 +281,22 @@ describe('sharing the one session', () => {
   });
 
   it('still runs a COMMIT that arrived before its client went away', async () => {
-    const a = connect(db.url);
     const b = connect(db.url);
+    const a = await rawClient(db.url);
     try {
-      await a`begin`;
-      await a`insert into gate_log (who) values ('commit-then-close')`;
-      // COMMIT is written, and the connection closed at once, without waiting for the reply: a
-      // PostgreSQL backend would still commit, and so must the gate.
-      const commit = a`commit`.execute();
-      await sleep(0);
-      void a.end({ timeout: 0 });
-      await commit.catch(() => {});
-      expect(await b`select count(*)::int as n from gate_log where who = 'commit-then-close'`).toEqual([{ n: 1 }]);
+      await b`select 1`; // connected and authenticated, so its next query reaches the gate at once
+      a.send(query("begin; insert into gate_log (who) values ('commit-then-close')"));
+      expect(await a.readyFor()).toBe('T');
+      // b waits in line, so the gate holds a's COMMIT back until a's slow query has answered …
+      const bCount = b`select count(*)::int as n from gate_log where who = 'commit-then-close'`.execute();
+      await sleep(50);
+      // … and a sends the slow query, COMMIT and Terminate at once and closes without reading. A
+      // PostgreSQL backend would still run the COMMIT it had received; so must the gate.
+      a.send(Buffer.concat([query('select count(*) from generate_series(1, 2000000)'), query('commit'), Buffer.from([0x58, 0, 0, 0, 4])]));
+      a.socket.destroy();
+      expect(await bCount).toEqual([{ n: 1 }]);
     } finally {
-      await a.end({ timeout: 0 }).catch(() => {});
+      a.socket.destroy();
       await b.end();
     }
   });
@@ -258,6 +334,24 @@ describe('sharing the one session', () => {
       expect(lines[19999]).toBe(`20000\t${'x'.repeat(100)}`);
       expect(await other).toEqual([{ answer: 42 }]);
       expect(await a`select 1 as one`).toEqual([{ one: 1 }]);
+    } finally {
+      await a.end();
+      await b.end();
+    }
+  });
+
+  it('passes messages larger than its per-client buffer intact, while another client is served', async () => {
+    const a = connect(db.url);
+    const b = connect(db.url);
+    try {
+      // 6 MB in one Bind message: many TCP chunks, and above the gate's 1 MiB pause threshold.
+      const big = 'é'.repeat(3_000_000);
+      const [[bigRow], small] = await Promise.all([
+        a`select length(${big}::text) as chars, md5(${big}::text) as sum`,
+        b`select 7 as seven`,
+      ]);
+      expect(bigRow).toEqual({ chars: 3_000_000, sum: createHash('md5').update(big).digest('hex') });
+      expect(small).toEqual([{ seven: 7 }]);
     } finally {
       await a.end();
       await b.end();
