@@ -3,7 +3,7 @@
 // (browsers drop tab, CR and LF inside URLs: "/\t/evil.example" becomes "//evil.example").
 
 /** Sections of this site a sign-in may return to (both locales); anything else goes home. */
-const KNOWN_PATH = /^(?:\/en)?\/(?:(?:exams|lessons|manage|practice|regulations|results)\/.*)?$/;
+const KNOWN_PATH = /^(?:\/en)?\/(?:(?:account|admin|c|contests|exams|lessons|live|manage|practice|regulations|results)\/.*)?$/;
 
 /**
  * The same-origin path (with query and hash) that `raw` leads to, or `fallback` when `raw` is

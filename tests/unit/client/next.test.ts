@@ -11,6 +11,12 @@ describe('safeNext', () => {
     expect(go('/en/manage/attempt/?id=abc#events')).toBe('/en/manage/attempt/?id=abc#events');
     expect(go('/lessons/complaint-handling/')).toBe('/lessons/complaint-handling/');
     expect(go('/en/')).toBe('/en/');
+    // A phone scanning a contest's QR code signed out must come back to the contest after signing in.
+    expect(go('/live/join/?pin=259972')).toBe('/live/join/?pin=259972');
+    expect(go('/c/7NJSU2')).toBe('/c/7NJSU2');
+    expect(go('/contests/view/?code=7NJSU2')).toBe('/contests/view/?code=7NJSU2');
+    expect(go('/en/admin/people/')).toBe('/en/admin/people/');
+    expect(go('/account/password/')).toBe('/account/password/');
   });
 
   it('refuses other origins however they are spelt (the browser drops tab, CR and LF)', () => {
