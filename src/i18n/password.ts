@@ -42,7 +42,7 @@ export type PasswordKey = keyof typeof passwordZh;
 export const passwordEn: Record<PasswordKey, string> = {
   'pw.title': 'Change password',
   'pw.heading': 'Choose a new password',
-  'pw.intro': 'For your account’s safety, choose a password only you know.',
+  'pw.intro': 'Choose a password only you know, to keep your account safe.',
   'pw.required': 'You signed in with an initial password. Choose your own password before you continue.',
   'pw.current': 'Current password',
   'pw.currentHint': 'At your first sign-in: the initial password HR or an administrator gave you.',
