@@ -25,6 +25,7 @@ export const en: Record<UiKey, string> = {
 
   'user.signIn': 'Sign in',
   'user.signOut': 'Sign out',
+  'user.changePassword': 'Change password',
   'user.signingOut': 'Signing out…',
   'user.menuLabel': 'Account menu',
   'user.employeeNo': 'Employee no.',

@@ -25,6 +25,7 @@ export const zhCn = {
 
   'user.signIn': '登录',
   'user.signOut': '退出登录',
+  'user.changePassword': '修改密码',
   'user.signingOut': '正在退出…',
   'user.menuLabel': '账户菜单',
   'user.employeeNo': '工号',

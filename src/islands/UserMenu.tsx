@@ -146,6 +146,7 @@ export default function UserMenu(props: Props) {
                     <For each={m().roles}>{(r) => <span class={`badge badge-${r}`}>{roleLabel(props.locale, r)}</span>}</For>
                   </div>
                 </div>
+                <a class="btn btn-ghost btn-sm btn-block" href={localePath(props.locale, '/account/password/')}>{tr('user.changePassword')}</a>
                 <button type="button" class="btn btn-secondary btn-sm btn-block" onClick={onSignOut} disabled={busy()}>
                   <svg viewBox="0 0 24 24" width="16" height="16" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round" aria-hidden="true" innerHTML={icons.logout} />
                   {busy() ? tr('user.signingOut') : tr('user.signOut')}
