@@ -1,6 +1,7 @@
-// GET /api/reports/export?period=2026Q4&org=QD&basis=period_end&assignmentId=&format=xlsx|csv   HR/admin
+// GET /api/reports/export?period=2026Q4&org=QD&basis=period_end&assignmentId=&format=xlsx|csv&rows=detail|person   HR/admin
 //   The appraisal export: one row per person and assignment (+ a per-person sheet and a cover sheet in
-//   xlsx). Scope and checks are settled first (problem+json on any error); the file follows.
+//   xlsx). CSV with rows=person is the per-person sheet alone (人员汇总: a whole bank in 100,000 rows).
+//   Scope and checks are settled first (problem+json on any error); the file follows.
 import type { Config } from '@netlify/functions';
 import { z } from 'zod';
 import { badRequest, handle, parseWith } from './_lib/http.ts';
@@ -10,14 +11,14 @@ import { requireHr } from './_lib/assignments.ts';
 import { ReportQuerySchema, reportUnit } from './_lib/reports.ts';
 import { exportCsvStream, exportFileName, exportXlsx, XLSX_MAX_ROWS, type ExportMeta } from './_lib/export.ts';
 
-const ExportSchema = ReportQuerySchema.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx') });
+const ExportSchema = ReportQuerySchema.extend({ format: z.enum(['xlsx', 'csv']).default('xlsx'), rows: z.enum(['detail', 'person']).default('detail') });
 
 const disposition = (name: string) => `attachment; filename="export.${name.split('.').pop()}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 
 export default handle({
   async GET(req) {
     const claims = await requireUser(req);
-    const { format, ...query } = parseWith(ExportSchema, Object.fromEntries(new URL(req.url).searchParams), 'The query has invalid parameters.');
+    const { format, rows, ...query } = parseWith(ExportSchema, Object.fromEntries(new URL(req.url).searchParams), 'The query has invalid parameters.');
     const meta: ExportMeta = await asUser(claims, async (tx) => {
       const me = await requireHr(tx);
       const { unit } = await reportUnit(tx, me, query.org);
@@ -25,8 +26,8 @@ export default handle({
     });
     const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
     if (format === 'csv') {
-      return new Response(exportCsvStream((fn) => asUser(claims, fn), meta), {
-        headers: { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(exportFileName(meta, 'csv')) },
+      return new Response(exportCsvStream((fn) => asUser(claims, fn), meta, rows), {
+        headers: { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(exportFileName(meta, 'csv', rows)) },
       });
     }
     let bytes: Uint8Array;

@@ -43,11 +43,14 @@ const SUMMARY_COLUMNS: ColumnSpec[] = [
 
 interface PersonSummary { cells: [string, string, string, string]; assigned: number; done: number; late: number; overdue: number; open: number; exempt: number; scoreSum: number; scoreN: number }
 
+// Keyed by unit and person: under the "when assigned" basis one person can belong to two units of the
+// scope (assignments made before and after a move); each unit then has its own row, as in the CSV.
 function summarise(into: Map<string, PersonSummary>, r: PersonRow) {
-  let s = into.get(r.memberId);
+  const key = `${r.unit.id}|${r.memberId}`;
+  let s = into.get(key);
   if (!s) {
     s = { cells: [r.employeeNo, r.name, r.unit.name, r.position ?? ''], assigned: 0, done: 0, late: 0, overdue: 0, open: 0, exempt: 0, scoreSum: 0, scoreN: 0 };
-    into.set(r.memberId, s);
+    into.set(key, s);
   }
   s.assigned += 1;
   if (r.status === 'completed' || r.status === 'completed_late') s.done += 1;
@@ -62,8 +65,11 @@ export interface ExportMeta { me: Me; unit: Unit; query: ReportQuery; generatedA
 
 const basisLabel: Record<Basis, string> = { period_end: '按期末所在机构', current: '按当前所在机构', assigned: '按布置时所在机构' };
 
-export function exportFileName(meta: ExportMeta, ext: 'xlsx' | 'csv'): string {
-  return `考核导出-${meta.query.period}-${meta.unit.name}-${formatCst(meta.generatedAt).slice(0, 10)}.${ext}`;
+/** CSV rows: one per person and assignment (考核明细), or one per person (人员汇总). */
+export type CsvRows = 'detail' | 'person';
+
+export function exportFileName(meta: ExportMeta, ext: 'xlsx' | 'csv', rows: CsvRows = 'detail'): string {
+  return `考核导出-${rows === 'person' ? '人员汇总-' : ''}${meta.query.period}-${meta.unit.name}-${formatCst(meta.generatedAt).slice(0, 10)}.${ext}`;
 }
 
 export async function exportXlsx(tx: Tx, meta: ExportMeta): Promise<Uint8Array> {
@@ -71,12 +77,14 @@ export async function exportXlsx(tx: Tx, meta: ExportMeta): Promise<Uint8Array> 
   // per-person totals are kept (the summary sheet and the cover's counts come after the detail).
   let details = 0;
   const people = new Map<string, PersonSummary>();
+  const persons = new Set<string>();
   async function* detail(): AsyncGenerator<CsvCell[]> {
     for await (const page of exportRows(tx, meta.me, meta.query, meta.generatedAt)) {
       details += page.length;
       if (details > XLSX_MAX_ROWS) throw new RangeError('too many rows for xlsx');
       for (const r of page) {
         summarise(people, r);
+        persons.add(r.memberId);
         yield detailCells(r);
       }
     }
@@ -96,13 +104,17 @@ export async function exportXlsx(tx: Tx, meta: ExportMeta): Promise<Uint8Array> 
       notes: [
         '状态：已完成＝截止前完成；逾期完成＝截止后完成；逾期未完成＝已过截止时间仍未完成；豁免须填写原因并记入审计日志。',
         '成绩为考试按计分方式（取最高分/首次/最后一次/平均分）计算的百分制成绩；只计任务开始后的作答。',
-        `共 ${details} 条明细，${people.size} 人。`,
+        `共 ${details} 条明细，${persons.size} 人。`,
+        ...(meta.query.assignmentId ? ['单个任务的导出每人一行，人员汇总与明细相同，故不另附。'] : []),
       ],
     }),
     sheets: [
       { name: '考核明细', columns: detailColumns(meta.query.basis), rows: detail() as never, freezeColumns: 2 },
-      // A generator: iterated only once the detail sheet is written and `people` is complete.
-      { name: '人员汇总', columns: SUMMARY_COLUMNS, rows: summary() as never, freezeColumns: 2 },
+      // A generator: iterated only once the detail sheet is written and `people` is complete. Not for
+      // a single assignment: each person then has exactly one detail row, and the summary would repeat
+      // it (应完成 1, the same status, 平均成绩 = 成绩) — for a bank-wide assignment that is 100,000 more
+      // rows, about a third of the writing time, and nothing HR signs that the detail does not show.
+      ...(meta.query.assignmentId ? [] : [{ name: '人员汇总', columns: SUMMARY_COLUMNS, rows: summary() as never, freezeColumns: 2 }]),
     ],
   });
 }
@@ -111,38 +123,125 @@ const sqlCase = (expr: string, labels: Record<string, string>) =>
   `case ${expr} ${Object.entries(labels).map(([k, v]) => `when ${literal(k)} then ${literal(v)}`).join(' ')} end`;
 const cst = (expr: string) => `to_char((${expr} at time zone 'UTC') + interval '8 hours', 'YYYY-MM-DD HH24:MI')`;
 
+/** The caller's managed units for the CSV, read once (under the scope check of managed_units()). */
+export interface CsvUnits {
+  /** Every unit the caller manages (names for 当前机构 / 完成时机构), formula-guarded. */
+  all: { id: string; name: string }[];
+  /** The units of the selected subtree, in path order (the file's order). */
+  scope: { id: string; name: string }[];
+}
+
+export async function csvUnits(tx: Tx, meta: ExportMeta): Promise<CsvUnits> {
+  const rows = await tx`select id, app_private.csv_safe(name) as name, path like ${meta.unit.path} || '%' as in_scope
+                        from app_private.managed_units() order by path`;
+  const all = rows.map((r) => ({ id: r.id as string, name: r.name as string }));
+  return { all, scope: rows.filter((r) => r.in_scope).map((r) => ({ id: r.id as string, name: r.name as string })) };
+}
+
+const uuidArray = (ids: string[]) => `'{${ids.map((id) => { if (!/^[0-9a-f-]{36}$/i.test(id)) throw new TypeError('not a uuid'); return id; }).join(',')}}'::uuid[]`;
+const textArray = (values: string[]) => `array[${values.map(literal).join(',')}]::text[]`;
+const unitsRelation = (units: { id: string; name: string }[]) => `unnest(${uuidArray(units.map((u) => u.id))}, ${textArray(units.map((u) => u.name))})`;
+
 /**
  * The CSV rows as PostgreSQL writes them (COPY … TO STDOUT, CSV format): the same columns and values
  * as `detailCells` (labels from src/core/completion.ts, CST times, the formula guard as
- * app_private.csv_safe, the twin of neutraliseFormula), under the caller's RLS, in the same order as
- * the xlsx. COPY takes no parameters, so every value is a literal built by `literal()`. Rows end with
- * LF (Excel and WPS read it; COPY cannot write CRLF); empty values are NULLs, written unquoted.
+ * app_private.csv_safe, the twin of neutraliseFormula), under the caller's RLS on person and member
+ * rows, in the same order as the xlsx (unit path, 工号, due date). COPY takes no parameters, so every
+ * value is a literal built by `literal()`. Rows end with LF (Excel and WPS read it; COPY cannot write
+ * CRLF); empty values are NULLs, written unquoted.
+ *
+ * Shaped for 1.2 million rows (bench/RESULTS.md "hr-report", export-speed section):
+ * - The units come in as literal arrays (`csvUnits`, read once before): the planner then knows there
+ *   are N units, not "1000 rows of a function filtered by LIKE" — with those guesses it hashed the
+ *   1.2 M person rows (spilling to disk) instead of the few hundred units.
+ * - Each unit's people are read by a LATERAL subquery (index on the basis column) and sorted in
+ *   memory per unit (Incremental Sort, presorted by the unit's ordinal): the old single ORDER BY over
+ *   every row was an external merge sort of ~270 MB. OFFSET 0 keeps the subquery from being
+ *   flattened back into one big join.
+ * - Per-member values (formula guard, current unit, 在职/已停用, the 工号 order as an integer) are
+ *   computed once per member in the hashed members subquery, per-unit and per-assignment ones once per
+ *   unit / assignment; a person row only adds its own facts.
+ * `exportCsvStream` runs it with work_mem 64 MB (so the members hash stays one batch and is reused
+ * across units, instead of being rebuilt per unit) and without JIT (compiling ~200 functions costs
+ * more than it saves for this single pass).
  */
-export function csvCopySql(meta: ExportMeta): string {
+export function csvCopySql(meta: ExportMeta, units: CsvUnits): string {
   const q = meta.query;
   const now = literal(meta.generatedAt.toISOString());
   const org = q.basis === 'current' ? 'ap.current_org_unit_id' : q.basis === 'assigned' ? 'ap.assigned_org_unit_id' : 'ap.period_end_org_unit_id';
+  const cols = [
+    'm.employee_no', 'm.name', 'u.name', 'm.current_unit', 'm.position', 'x.period', 'x.title',
+    `case when x.lessons > 0 then concat_ws('；', x.exam_title, '课程 ' || ap.lessons_read || '/' || x.lessons) else x.exam_title end`,
+    sqlCase(`app_private.assignment_status(x.due_at, ap.completed_at, ap.started_at, ap.exempt_reason is not null, ${now}::timestamptz)`, STATUS_LABELS.zh),
+    'trim_scale(ap.score)', `case ap.passed when true then '是' when false then '否' end`, cst('ap.completed_at'),
+    'co.name', 'ap.attempts_counted', 'x.method', 'x.due_text', 'app_private.csv_safe(ap.exempt_reason)', 'm.active',
+  ];
   return `copy (
     with x as materialized (
-      select a.id, a.title, a.period, a.due_at, cardinality(a.lesson_ids) as lessons, e.title as exam_title, e.grading_method
+      select a.id, a.period, a.due_at, row_number() over (order by a.due_at, a.id) as xo,
+             app_private.csv_safe(a.title) as title, app_private.csv_safe(nullif(e.title, '')) as exam_title,
+             cardinality(a.lesson_ids) as lessons, ${sqlCase('e.grading_method', GRADING_METHOD_LABELS.zh)} as method, ${cst('a.due_at')} as due_text
       from app.assignments a left join app.exams e on e.id = a.exam_id
       where a.period = ${literal(q.period)} and a.status = 'active' ${q.assignmentId ? `and a.id = ${literal(q.assignmentId)}::uuid` : ''}
-    ), ou as materialized (select id, name, path from app_private.managed_units())
-    select app_private.csv_safe(m.employee_no), app_private.csv_safe(m.name), app_private.csv_safe(u.name), app_private.csv_safe(cu.name),
-           app_private.csv_safe(m.position), x.period, app_private.csv_safe(x.title),
-           app_private.csv_safe(nullif(concat_ws('；', x.exam_title, case when x.lessons > 0 then '课程 ' || ap.lessons_read || '/' || x.lessons end), '')),
-           ${sqlCase(`app_private.assignment_status(x.due_at, ap.completed_at, ap.started_at, ap.exempt_reason is not null, ${now}::timestamptz)`, STATUS_LABELS.zh)},
-           trim_scale(ap.score), case ap.passed when true then '是' when false then '否' end, ${cst('ap.completed_at')},
-           app_private.csv_safe(co.name), ap.attempts_counted, ${sqlCase('x.grading_method', GRADING_METHOD_LABELS.zh)}, ${cst('x.due_at')},
-           app_private.csv_safe(ap.exempt_reason), case when m.active then '在职' else '已停用' end
-    from app.assignment_people ap
-    join x on x.id = ap.assignment_id
-    join app.members m on m.id = ap.member_id
-    join ou u on u.id = ${org}
-    left join ou cu on cu.id = m.org_unit_id
-    left join ou co on co.id = ap.completed_org_unit_id
-    where u.path like ${literal(meta.unit.path)} || '%'
-    order by u.path, m.employee_no, x.due_at, x.id
+    ), ou as (select * from ${unitsRelation(units.all)} as ou(id, name)),
+    u as not materialized (select * from ${unitsRelation(units.scope)} with ordinality as u(id, name, uo))
+    select ${cols.map((_, i) => `r.c${i}`).join(', ')}
+    from u cross join lateral (
+      select ${cols.map((c, i) => `${c} as c${i}`).join(', ')}, m.k, x.xo
+      from app.assignment_people ap
+      join x on x.id = ap.assignment_id
+      join (select m.id, row_number() over (order by m.employee_no) as k,
+                   app_private.csv_safe(m.employee_no) as employee_no, app_private.csv_safe(m.name) as name, cu.name as current_unit,
+                   app_private.csv_safe(m.position) as position, case when m.active then '在职' else '已停用' end as active
+            from app.members m left join ou cu on cu.id = m.org_unit_id offset 0) m on m.id = ap.member_id
+      left join ou co on co.id = ap.completed_org_unit_id
+      where ${org} = u.id
+      offset 0
+    ) r
+    order by u.uo, r.k, r.xo
+  ) to stdout with (format csv)`;
+}
+
+/**
+ * The per-person CSV (人员汇总, the xlsx's second sheet as a file): one row per person and unit of the
+ * scope under the basis, with the counts the summary sheet has — what an appraisal system imports for
+ * a whole bank (100,000 rows instead of 1.2 million). Same scope, RLS, formula guard, order (unit path,
+ * 工号) and status rule (app_private.assignment_status, at the generation time) as the detail.
+ */
+export function csvSummarySql(meta: ExportMeta, units: CsvUnits): string {
+  const q = meta.query;
+  const now = literal(meta.generatedAt.toISOString());
+  const org = q.basis === 'current' ? 'ap.current_org_unit_id' : q.basis === 'assigned' ? 'ap.assigned_org_unit_id' : 'ap.period_end_org_unit_id';
+  const st = `app_private.assignment_status(x.due_at, ap.completed_at, ap.started_at, ap.exempt_reason is not null, ${now}::timestamptz)`;
+  return `copy (
+    with x as materialized (
+      select a.id, a.due_at from app.assignments a
+      where a.period = ${literal(q.period)} and a.status = 'active' ${q.assignmentId ? `and a.id = ${literal(q.assignmentId)}::uuid` : ''}
+    ),
+    u as not materialized (select * from ${unitsRelation(units.scope)} with ordinality as u(id, name, uo)),
+    -- The status once per person row (OFFSET 0 keeps the planner from pasting the expression into
+    -- each count), then one group per unit and person.
+    t as (
+      select u.uo, ap.member_id, ap.score, ap.exempt_reason is not null as exempt, ${st} as st
+      from app.assignment_people ap
+      join x on x.id = ap.assignment_id
+      join u on u.id = ${org}
+      offset 0
+    ),
+    s as (
+      select t.uo, t.member_id, count(*) as assigned,
+             count(*) filter (where t.st in ('completed', 'completed_late')) as done,
+             count(*) filter (where t.st = 'completed_late') as late,
+             count(*) filter (where t.st = 'overdue') as overdue,
+             count(*) filter (where t.st in ('in_progress', 'not_started')) as open,
+             count(*) filter (where t.exempt) as exempt,
+             trim_scale(round(avg(t.score) filter (where not t.exempt), 2)) as avg_score
+      from t group by t.uo, t.member_id
+    )
+    select app_private.csv_safe(m.employee_no), app_private.csv_safe(m.name), u.name, app_private.csv_safe(m.position),
+           s.assigned, s.done, s.late, s.overdue, s.open, s.exempt, s.avg_score
+    from s join u on u.uo = s.uo join app.members m on m.id = s.member_id
+    order by s.uo, m.employee_no
   ) to stdout with (format csv)`;
 }
 
@@ -150,14 +249,18 @@ export function csvCopySql(meta: ExportMeta): string {
  * CSV as a stream: the BOM and header from here, then PostgreSQL's COPY output chunk by chunk — a
  * bank-wide scope (1.2 million rows) never sits in memory and never passes through JavaScript row objects.
  */
-export function exportCsvStream(run: (fn: (tx: Tx) => Promise<void>) => Promise<void>, meta: ExportMeta): ReadableStream<Uint8Array> {
+export function exportCsvStream(run: (fn: (tx: Tx) => Promise<void>) => Promise<void>, meta: ExportMeta, rows: CsvRows = 'detail'): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
   return new ReadableStream<Uint8Array>({
     async start(controller) {
       try {
-        controller.enqueue(enc.encode('\uFEFF' + detailColumns(meta.query.basis).map((c) => csvField(c.header)).join(',') + '\n'));
+        const columns = rows === 'person' ? SUMMARY_COLUMNS : detailColumns(meta.query.basis);
+        controller.enqueue(enc.encode('\uFEFF' + columns.map((c) => csvField(c.header)).join(',') + '\n'));
         await run(async (tx) => {
-          const stream = await tx.unsafe(csvCopySql(meta)).readable();
+          const units = await csvUnits(tx, meta);
+          await tx.unsafe(`set local work_mem = '64MB'`);
+          await tx.unsafe(`set local jit = off`);
+          const stream = await tx.unsafe(rows === 'person' ? csvSummarySql(meta, units) : csvCopySql(meta, units)).readable();
           for await (const chunk of stream as AsyncIterable<Uint8Array>) controller.enqueue(new Uint8Array(chunk));
         });
         controller.close();

@@ -75,11 +75,12 @@ export const getPeople = (p: ReportParams & { direct?: boolean; q?: string; limi
 export const getPersonAttempts = (assignmentId: string, memberId: string) => api<PersonAttempts>(`/api/reports/person?${qs({ assignmentId, memberId })}`);
 export const getTrend = (p: { org?: string; basis: Basis }) => api<{ periods: TrendPoint[] }>(`/api/reports/trend?${qs({ ...p, periods: 8 })}`);
 export const getAudit = (p: { person?: string; examId?: string; period?: string; action?: string; before?: number }) =>
-  api<{ entries: AuditEntry[]; nextBefore: number | null }>(`/api/audit?${qs({ ...p, limit: 50 })}`);
+  api<{ entries: AuditEntry[]; nextBefore: number | null; names: Record<string, string> }>(`/api/audit?${qs({ ...p, limit: 50 })}`);
 export const getMyAssignments = () => api<{ serverNow: string; assignments: MyAssignment[] }>('/api/me/assignments');
 
 /** Downloads an export as a file (the browser's own save), with the server's file name. */
-export async function downloadExport(p: ReportParams & { format: 'xlsx' | 'csv' }): Promise<void> {
+/** `rows: 'person'` (CSV only): one row per person and unit, the xlsx 人员汇总 sheet; default one row per person × assignment. */
+export async function downloadExport(p: ReportParams & { format: 'xlsx' | 'csv'; rows?: 'person' }): Promise<void> {
   const session = await currentSession();
   const res = await fetch(`/api/reports/export?${qs({ ...p })}`, { headers: session ? { authorization: `Bearer ${session.access_token}` } : {} });
   if (!res.ok) {

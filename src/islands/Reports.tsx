@@ -85,12 +85,12 @@ export default function Reports(props: { locale: Locale }) {
       setExportProblem(x instanceof ApiError ? x.detail : String(x));
     }
   };
-  const doExport = async (format: 'xlsx' | 'csv') => {
+  const doExport = async (format: 'xlsx' | 'csv', rows?: 'person') => {
     const p = params();
     if (!p) return;
     setExporting(true);
     setExportProblem(null);
-    try { await downloadExport({ ...p, format }); } catch (x) { setExportProblem(x instanceof ApiError ? x.detail : String(x)); } finally { setExporting(false); }
+    try { await downloadExport({ ...p, format, rows }); } catch (x) { setExportProblem(x instanceof ApiError ? x.detail : String(x)); } finally { setExporting(false); }
   };
   const forbidden = () => errorStatus(report) === 403;
   const badScope = () => errorStatus(report) === 400 ? (report.error as ApiError).detail : null;
@@ -127,6 +127,7 @@ export default function Reports(props: { locale: Locale }) {
           <div class="cluster">
             <button type="button" class="btn btn-secondary" disabled={exporting()} onClick={() => void doExport('xlsx')} data-testid="rp-export-xlsx">{t('rp.export.xlsx')}</button>
             <button type="button" class="btn btn-secondary" disabled={exporting()} onClick={() => void doExport('csv')} data-testid="rp-export-csv">{t('rp.export.csv')}</button>
+            <button type="button" class="btn btn-secondary" disabled={exporting()} onClick={() => void doExport('csv', 'person')} data-testid="rp-export-csv-person" title={t('rp.export.csvPersonHint')}>{t('rp.export.csvPerson')}</button>
             <button type="button" class="btn btn-ghost" onClick={() => window.print()}>{t('rp.print')}</button>
           </div>
         </form>

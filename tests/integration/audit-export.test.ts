@@ -8,6 +8,8 @@
 // PGlite by default; PostgreSQL with TEST_DATABASE_URL.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
+import Papa from 'papaparse';
+import { neutraliseFormula } from '../../src/core/csv.ts';
 import { startHarness, type Harness } from './harness.ts';
 import assignments from '../../functions/assignments.ts';
 import exemption from '../../functions/assignment-exemption.ts';
@@ -46,7 +48,10 @@ beforeAll(async () => {
   expect(s.status, s.text).toBeLessThan(300);
   attemptId = s.body.attempt.id;
   const keys = await keysOf(h, attemptId);
-  for (const k of keys) await save(h, attemptId, k.slot, { response: responseFor(k, k.slot % 3 !== 0), seq: 1 }, 'E1002');
+  // Every third answer wrong — except a multiple-choice question whose options are all correct (the
+  // paper is drawn at random from the bank, and such questions exist): there is no wrong option to pick.
+  const canMiss = (k: (typeof keys)[number]) => k.type !== 'multiple' || k.options!.some((o) => !k.key.answer.includes(o.id));
+  for (const k of keys) await save(h, attemptId, k.slot, { response: responseFor(k, k.slot % 3 !== 0 || !canMiss(k)), seq: 1 }, 'E1002');
   expect((await submit(h, attemptId, 'E1002')).status).toBe(200);
   const rg = await h.call(regrade, { method: 'POST', path: `/api/attempts/${attemptId}/regrade`, token: await h.tokenFor('T2001'), params: { attemptId }, body: { reason: '更正第3题答案后重新评分' } });
   expect(rg.status, rg.text).toBe(200);
@@ -203,6 +208,85 @@ describe('the appraisal export', () => {
     // The same values as the xlsx's detail sheet for one person (statuses, labels, CST times).
     const e1003 = lines.find((l) => l.startsWith('E1003,'))!;
     expect(e1003).toBe("E1003,'+1,市南支行,市南支行,,2026Q4,2026Q4 消保必考,消保知识月度测试（演示）,豁免,,,,,0,取最高分,2026-12-31 23:59,长期病假,在职");
+  });
+
+  // The CSV is written by PostgreSQL (COPY, functions/_lib/export.ts csvCopySql), the xlsx by the
+  // JavaScript mapping (detailCells): both must say the same thing, row for row, in the same order.
+  // Line breaks inside a cell do not survive either reader the same way (XML turns CR into LF,
+  // the CSV parser drops a quoted CR): compare without them; the CR case itself is checked above.
+  const flat = (v: string) => v.replace(/[\r\n]/g, '');
+  const xlsxDetail = async (query: string) => {
+    const res = await get('H3001', `${query}&format=xlsx`);
+    expect(res.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
+    const rows: string[][] = [];
+    wb.getWorksheet('考核明细')!.eachRow((row) => {
+      rows.push(Array.from({ length: 18 }, (_, i) => { const v = row.getCell(i + 1).value; return v === null || v === undefined ? '' : flat(String(v)); }));
+    });
+    return { rows, sheets: wb.worksheets.map((w) => w.name) };
+  };
+  const csvDetail = async (query: string) => {
+    const res = await get('H3001', `${query}&format=csv`);
+    expect(res.status).toBe(200);
+    const text = new TextDecoder().decode(new Uint8Array(await res.arrayBuffer()));
+    const parsed = Papa.parse<string[]>(text, { skipEmptyLines: true });
+    expect(parsed.errors).toEqual([]);
+    return parsed.data.map((r) => r.map(flat));
+  };
+
+  it.each(['period_end', 'current', 'assigned'])('csv and xlsx carry the same rows in the same order (basis %s)', async (basis) => {
+    const query = `period=2026Q4&org=QD&basis=${basis}`;
+    const csv = await csvDetail(query);
+    const xlsx = await xlsxDetail(query);
+    expect(csv.length).toBe(1 + 9);
+    expect(csv).toEqual(xlsx.rows);
+    // Unit by unit (path order), 工号 ascending within a unit: each unit is one run of rows.
+    const runs: string[][] = [];
+    csv.slice(1).forEach((r, i, all) => { if (i === 0 || all[i - 1]![2] !== r[2]) runs.push([]); runs.at(-1)!.push(r[0]!); });
+    expect(new Set(csv.slice(1).map((r) => r[2])).size).toBe(runs.length);
+    for (const nos of runs) expect(nos).toEqual([...nos].sort());
+  });
+
+  it('one assignment: the same rows in both files, and no per-person sheet (it would repeat the detail)', async () => {
+    const query = `period=2026Q4&org=QD&assignmentId=${assignmentId}`;
+    const csv = await csvDetail(query);
+    const xlsx = await xlsxDetail(query);
+    expect(xlsx.sheets).toEqual(['封面', '考核明细']);
+    expect(csv.length).toBe(1 + 9);
+    expect(csv).toEqual(xlsx.rows);
+  });
+
+  it('csv rows=person: the per-person sheet as a file, the same rows as the xlsx 人员汇总', async () => {
+    for (const basis of ['period_end', 'assigned']) {
+      const query = `period=2026Q4&org=QD&basis=${basis}`;
+      const res = await get('H3001', `${query}&format=csv&rows=person`);
+      expect(res.status).toBe(200);
+      expect(decodeURIComponent(res.headers.get('content-disposition')!)).toContain('考核导出-人员汇总-2026Q4-青岛分行');
+      const text = new TextDecoder().decode(new Uint8Array(await res.arrayBuffer()));
+      const csv = Papa.parse<string[]>(text, { skipEmptyLines: true }).data.map((r) => r.map(flat));
+      const x = await get('H3001', `${query}&format=xlsx`);
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(await x.arrayBuffer()) as never);
+      const sheet: string[][] = [];
+      wb.getWorksheet('人员汇总')!.eachRow((row) => {
+        sheet.push(Array.from({ length: 11 }, (_, i) => { const v = row.getCell(i + 1).value; return v === null || v === undefined ? '' : flat(String(v)); }));
+      });
+      expect(csv[0]).toEqual(['工号', '姓名', '机构', '岗位', '应完成', '已完成', '其中逾期完成', '逾期未完成', '进行中/未开始', '豁免', '平均成绩']);
+      expect(csv.length).toBe(1 + 9);
+      expect(csv).toEqual(sheet);
+      expect(csv.find((r) => r[0] === 'E1003')!.slice(4)).toEqual(['1', '0', '0', '0', '0', '1', '']);
+      expect(csv.find((r) => r[0] === 'E1002')![1]).toBe(`'${NASTY.E1002}`);
+    }
+    expect((await get('H3001', 'period=2026Q4&org=QD&format=csv&rows=everyone')).status).toBe(400);
+  });
+
+  it('the SQL formula guard says what neutraliseFormula says', async () => {
+    const samples = ['=1+1', '+1', '-2', '@x', '\t制表', '\r回车', '', ' =1', '\n换行', '１', '＝全角', "'已加", '王芳', '-', 'a=b'];
+    const rows = await h.sql`select t, app_private.csv_safe(t) as safe from jsonb_array_elements_text(${h.sql.json(samples)}) as s(t)`;
+    expect(rows.map((r) => r.safe)).toEqual(samples.map(neutraliseFormula));
+    const [n] = await h.sql`select app_private.csv_safe(null) as safe`;
+    expect(n!.safe).toBeNull();
   });
 
   it('refuses employees, and HR outside the unit, before any file is written', async () => {
