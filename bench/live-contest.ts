@@ -121,6 +121,7 @@ async function main() {
   const seenMs: number[] = [];
   const hostMs: number[] = [];
   const playTiming: Record<string, number[]> = {};
+  const bytes = { state: [] as number[], play: [] as number[] };
   let stop = false;
   try {
     const trainer = await signIn(base, 'trainer@demo.xiaobao.local');
@@ -166,7 +167,7 @@ async function main() {
       while (!stop) {
         const t0 = performance.now();
         const r = await http(base, 'GET', `/api/live/${id}/state`, undefined, undefined, etag ? { 'if-none-match': etag } : {}).catch((e: Error) => ({ status: 0, text: e.message, json: null, ms: 0, headers: new Headers() }));
-        if (r.status === 200) { etag = r.headers.get('etag') ?? ''; view = r.json as View; stateMs.push(r.ms); }
+        if (r.status === 200) { etag = r.headers.get('etag') ?? ''; view = r.json as View; stateMs.push(r.ms); bytes.state.push(Buffer.byteLength(r.text)); }
         else if (r.status === 304) stateMs.push(r.ms);
         else errors.push(`state ${r.status} ${r.text.slice(0, 120)}`);
         if (r.status === 200 && view) {
@@ -188,6 +189,7 @@ async function main() {
               const body = kind === 'answer' ? { requestId: randomBytes(10).toString('hex'), device, ref: q.ref, kind, response: q.content.options[0]?.id ?? null } : { requestId: randomBytes(10).toString('hex'), device, ref: q.ref, kind };
               const a = await http(base, 'POST', `/api/live/${id}/play`, token, body);
               (kind === 'answer' ? answerMs : buzzMs).push(a.ms);
+              if (a.status === 200) bytes.play.push(Buffer.byteLength(a.text));
               // Where the server's time went (functions/live-play.ts Server-Timing), when it says.
               const st = a.headers.get('server-timing');
               if (st) for (const m of st.matchAll(/(\w+);(?:dur=([\d.]+)|desc="(\d+)")/g)) (playTiming[m[1]!] ??= []).push(Number(m[2] ?? m[3]));
@@ -264,7 +266,10 @@ async function main() {
       process.stdout.write(`question ${n + 1}/${total} done\n`);
     }
     await act('finish');
-    await sleep(2500);
+    // Until every phone has seen the end (its latency counts like any other), at most 10 s.
+    const until = performance.now() + 10_000;
+    await sleep(1000);
+    while (performance.now() < until && actions.some((a) => a.seenBy.size < tokens.length)) await sleep(250);
     stop = true;
     await Promise.all(loops);
     const serverCpuShare = (cpuMsOf(server.child.pid!) - cpuStart) / (performance.now() - wallStart);
@@ -300,6 +305,8 @@ async function main() {
           return k === 'batch' ? `actions per transaction ${x.p50} / ${x.p95} (mean ${x.mean.toFixed(1)}, max ${x.max})` : `${k} ${ms(x.p50)} / ${ms(x.p95)}`;
         }).join(' · ')}.`]
         : []),
+      '',
+      `Response sizes (p50 / max): public state 200 ${summarise(bytes.state).p50} / ${summarise(bytes.state).max} bytes · accepted answer or buzz ${summarise(bytes.play).p50} / ${summarise(bytes.play).max} bytes.`,
     ].join('\n');
     console.log(`\n${report}`);
     if (errors.length) console.log('errors (first 10):', errors.slice(0, 10));

@@ -29,7 +29,7 @@ import { asServiceOneStatement, asService, asUserStatements, literal } from './d
 import { badRequest, forbidden, HttpProblem, notFound } from './http.ts';
 import { eventFromRow, liveProblem, notifyChange, refresh, requestKey, warmCopy, type Entry } from './live.ts';
 import {
-  applyEvent, checkPlayerAction, personalState, type LiveEvent, type LiveProblem, type LiveState, type PersonalState, type PlayerActionKind,
+  applyEvent, checkPlayerAction, personalState, type LiveEvent, type LiveState, type PersonalState, type PlayerActionKind,
 } from '../../src/core/live-contest.ts';
 import { parseResponse } from '../../src/core/questions.ts';
 import { gradeResponse } from '../../src/core/grading.ts';
@@ -297,8 +297,8 @@ async function flush(contestId: string, items: Item[]): Promise<void> {
 
 /** Applies committed events to the warm copy (unless another path already did) and returns it. */
 async function applyCommitted(contestId: string, entry: Entry, events: LiveEvent[]): Promise<Entry> {
-  const current = warmCopy(contestId);
-  if (current !== entry) return current ?? entry;
+  // The copy was replaced meanwhile (dropped and reloaded): bring the new one up to the commit.
+  if (warmCopy(contestId) !== entry) return (await asService((tx) => refresh(tx, contestId))) ?? entry;
   for (const ev of events) {
     if (ev.seq <= entry.state.version) continue; // a refresh on another request's path got there first
     if (ev.seq !== entry.state.version + 1) {
@@ -332,4 +332,3 @@ export function batchIdle(contestId: string): boolean {
   return !queues.has(contestId);
 }
 
-export type { LiveProblem };
