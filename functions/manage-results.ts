@@ -34,6 +34,8 @@ async function examsInScope(req: Request) {
     return tx`
       select e.id, e.title, e.kind, e.status, e.window_open, e.window_close, o.name as owner_name,
              app_private.administers_exam(e.id) as administers,
+             -- Offered to me or managed by me: may be assigned or ranked in a season (migration 1100).
+             app_private.may_use_exam(e.id) as usable,
              (select count(*)::int from app.attempts a where a.exam_id = e.id and a.member_id <> app_private.current_member_id()) as attempts,
              (select count(distinct a.member_id)::int from app.attempts a where a.exam_id = e.id and a.member_id <> app_private.current_member_id()) as people,
              (select count(*)::int from app.attempts a where a.exam_id = e.id and a.needs_grading and a.member_id <> app_private.current_member_id()) as to_grade,
@@ -52,7 +54,7 @@ async function examsInScope(req: Request) {
     exams: rows.map((r) => ({
       id: r.id as string, title: r.title as string, kind: r.kind as string, status: r.status as string, ownerName: r.owner_name as string,
       window: { open: iso(r.window_open), close: iso(r.window_close) },
-      administers: Boolean(r.administers),
+      administers: Boolean(r.administers), usable: Boolean(r.usable),
       audience: Number(r.audience), attempts: Number(r.attempts), people: Number(r.people), toGrade: Number(r.to_grade),
       notStarted: Math.max(0, Number(r.audience) - Number(r.people)),
     })),

@@ -383,11 +383,16 @@ export async function myAssignments(tx: Tx, now = new Date()): Promise<MyAssignm
   return out.sort((x, y) => rank(x) - rank(y) || x.dueAt.localeCompare(y.dueAt));
 }
 
-/** What the "new assignment" form offers: published exams the caller can see, lessons, units and positions in scope. */
+/**
+ * What the "new assignment" form offers: published exams offered to the caller or managed by them
+ * (app_private.may_use_exam, the rule of the assignments_insert policy: a head-office exam that only
+ * reaches the caller's people is theirs to report on, not to assign), lessons, units and positions in scope.
+ */
 export async function assignmentChoices(tx: Tx) {
   const me = await requireManager(tx);
   const [exams, lessons, units, positions] = await Promise.all([
-    tx`select id, title, kind, grading_method, pass_percent from app.exams where status = 'published' and kind <> 'practice' order by title`,
+    tx`select id, title, kind, grading_method, pass_percent from app.exams
+       where status = 'published' and kind <> 'practice' and app_private.may_use_exam(id) order by title`,
     tx`select id, title, module from app.lessons where retired_at is null order by module, sort_order`,
     tx`select id, code, name, kind, path from app.org_units where id in (select app_private.managed_org_ids()) order by path`,
     tx`select distinct m.position from app.members m where m.position is not null and m.active

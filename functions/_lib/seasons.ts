@@ -57,8 +57,11 @@ export async function saveSeason(tx: Tx, me: Me, input: SeasonInput, existing: S
     if (seen.has(ref)) errors[`items.${i}`] = 'This is already an item of the season.';
     seen.add(ref);
     if ('examId' in it) {
-      const [e] = await tx`select id from app.exams where id = ${it.examId}`;
+      // As the season_items_write policy: an exam offered to the caller or managed by them (one that
+      // merely reaches their people is theirs to report on, not to rank).
+      const [e] = await tx`select app_private.may_use_exam(id) as usable from app.exams where id = ${it.examId}`;
       if (!e) errors[`items.${i}.examId`] = 'There is no exam with this id that you can see.';
+      else if (!e.usable) errors[`items.${i}.examId`] = 'This exam is neither offered to you nor managed by you, so it cannot be an item of your season.';
     } else {
       const c = await loadContest(tx, it.contestId);
       if (!c || !c.manages) errors[`items.${i}.contestId`] = 'There is no contest with this id that you manage.';

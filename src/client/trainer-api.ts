@@ -91,7 +91,10 @@ export const deleteOverride = (examId: string, member: string) => api(`/api/exam
 
 export interface ScopeExam {
   id: string; title: string; kind: string; status: string; ownerName: string; window: { open: string | null; close: string | null };
-  administers: boolean; audience: number; attempts: number; people: number; toGrade: number; notStarted: number;
+  administers: boolean;
+  /** Offered to me or managed by me: I may assign it or rank it in a season (not only read results). */
+  usable: boolean;
+  audience: number; attempts: number; people: number; toGrade: number; notStarted: number;
 }
 export interface NotStartedRow { memberId: string; employeeNo: string; name: string; orgName: string; dueAt: string | null }
 export const getScopeExams = () => api<{ exams: ScopeExam[] }>('/api/manage/results/exams').then((r) => r.exams);

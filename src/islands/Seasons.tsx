@@ -24,11 +24,12 @@ export default function Seasons(props: { locale: Locale }) {
 
   const [seasons, { refetch }] = createResource(() => (hasStoredSession() && !id ? 'go' : null), () => listSeasons());
   const [season, { refetch: refetchSeason, mutate }] = createResource(() => (hasStoredSession() && id ? id : null), (sid) => getSeason(sid));
-  // What can be counted: exams in my scope and contests I manage (value "exam:<id>" / "contest:<id>").
+  // What can be counted: exams offered to me or managed by me (not those that only reach my people)
+  // and contests I manage (value "exam:<id>" / "contest:<id>").
   const [choices] = createResource(() => (hasStoredSession() ? 'go' : null), async () => {
     const [exams, contests] = await Promise.all([getScopeExams().catch(() => []), listContests().catch(() => [])]);
     return [
-      ...exams.filter((e) => e.kind !== 'practice' && e.status !== 'draft').map((e) => ({ value: `exam:${e.id}`, label: e.title })),
+      ...exams.filter((e) => e.usable && e.kind !== 'practice' && e.status !== 'draft').map((e) => ({ value: `exam:${e.id}`, label: e.title })),
       ...contests.filter((c) => c.manages && c.status !== 'draft').map((c) => ({ value: `contest:${c.id}`, label: `${tx('c.title')}：${c.title}` })),
     ];
   });

@@ -8,6 +8,8 @@ import { startHarness, type Harness } from './harness.ts';
 import { asUser, type Tx } from '../../functions/_lib/db.ts';
 import { createExam } from './exam-helpers.ts';
 import results from '../../functions/manage-results.ts';
+import seasons from '../../functions/seasons.ts';
+import { assignmentChoices } from '../../functions/_lib/assignments.ts';
 
 let h: Harness;
 const subs = new Map<string, string>();
@@ -166,5 +168,84 @@ describe('GET /api/manage/results (the results page)', () => {
 
   it('employees are still refused', async () => {
     expect((await get('E1004', `?examId=${exam.named}`)).status).toBe(403);
+  });
+});
+
+// Security review S1 (migration 20261201001100). D1: the audience rows of a DRAFT head-office exam
+// stay with its administrators. D2: an exam that merely reaches my people is mine to report on, not
+// to assign or rank in a season, and shows me only the units in my scope it is assigned to.
+describe('S1 D1: draft audiences stay with their administrators', () => {
+  it('the QD trainer reads no audience row of a draft naming their person; the person and HQ still do', async () => {
+    const rows = (who: string) => as(who, (tx) => tx`select member_id from app.exam_audience where exam_id = ${exam.draft}`);
+    expect(await rows('T2002')).toEqual([]);
+    expect((await rows('E1004')).map((r) => r.member_id)).toEqual([ids.E1004]);
+    expect((await rows('T2001')).map((r) => r.member_id)).toEqual([ids.E1004]);
+    // Published exams keep the widened reading (migration 950).
+    expect((await as('T2002', (tx) => tx`select member_id from app.exam_audience where exam_id = ${exam.named}`)).map((r) => r.member_id)).toEqual([ids.E1004]);
+  });
+});
+
+describe('S1 D2: assigning and season items need an exam offered to me or managed by me', () => {
+  /** Runs fn as `who` and rolls the transaction back (so the fixture stays as the other tests expect). */
+  const rolledBack = async (who: string, fn: (tx: Tx) => Promise<unknown>) => {
+    const done = new Error('rollback');
+    let out: unknown;
+    try {
+      await as(who, async (tx) => { out = await fn(tx); throw done; });
+    } catch (err) {
+      if (err !== done) return (err as { code?: string }).code === '42501' ? 'denied' : Promise.reject(err);
+    }
+    return out;
+  };
+  const assign = (examId: string) => rolledBack('T2002', async (tx) => {
+    const [me] = await tx`select app_private.current_member_id() as id`;
+    const r = await tx`insert into app.assignments (title, period, exam_id, owner_org_id, targets, starts_at, due_at, period_end, created_by)
+      values ('S1 指派', '2026Q4', ${examId}, ${ids.QD!}, ${tx.json([{ kind: 'org', id: ids.QD!, subtree: true }] as never)},
+              now(), now() + interval '1 day', now() + interval '30 days', ${me!.id as string}) returning id`;
+    return r.length;
+  });
+
+  it('app.assignments: a head-office exam reaching my people is refused; one offered to me is accepted', async () => {
+    expect(await assign(exam.named)).toBe('denied');
+    expect(await assign(exam.role)).toBe('denied');
+    expect(await assign(exam.unit)).toBe(1);
+  });
+
+  it('the assignment form offers only exams offered to me or managed by me', async () => {
+    const offered = new Set((await as('T2002', (tx) => assignmentChoices(tx))).exams.map((e) => e.id));
+    expect(offered.has(exam.unit)).toBe(true);
+    expect(offered.has(exam.named)).toBe(false);
+    expect(offered.has(exam.role)).toBe(false);
+    const results_ = await h.call(results, { path: '/api/manage/results/exams', token: await h.tokenFor('T2002') });
+    const usable = new Map((results_.body.exams as { id: string; usable: boolean }[]).map((e) => [e.id, e.usable]));
+    expect([usable.get(exam.named), usable.get(exam.unit)]).toEqual([false, true]);
+  });
+
+  it('seasons: the API names the item, and the policy refuses the row written directly', async () => {
+    const token = await h.tokenFor('T2002');
+    const bad = await h.call(seasons, { method: 'POST', path: '/api/seasons', token,
+      body: { title: 'S1 赛季', unitKind: 'branch', items: [{ examId: exam.unit, weight: 1 }, { examId: exam.named, weight: 1 }] } });
+    expect(bad.status, bad.text).toBe(400);
+    expect(Object.keys(bad.body.errors as object)).toEqual(['items.1.examId']);
+    const direct = (examId: string) => rolledBack('T2002', async (tx) => {
+      const [me] = await tx`select app_private.current_member_id() as id`;
+      const [season] = await tx`insert into app.seasons (title, owner_org_id, created_by) values ('S1 赛季', ${ids.QD!}, ${me!.id as string}) returning id`;
+      return (await tx`insert into app.season_items (season_id, position, exam_id, weight) values (${season!.id as string}, 1, ${examId}, 1) returning id`).length;
+    });
+    expect(await direct(exam.named)).toBe('denied');
+    expect(await direct(exam.unit)).toBe(1);
+  });
+
+  it('app.exam_assignments: units in my scope only, unless the exam is offered to me or mine to manage', async () => {
+    // Assigned to 市南支行 (under QD; the QD trainer works in QD-OPS, so it is not offered to them) and to 济南.
+    const split = (await createExam(h, { title: '总行考试 两地', assignments: [{ orgUnit: 'QD-SN' }, { orgUnit: 'JN' }] })).id;
+    const units = async (who: string) =>
+      (await as(who, (tx) => tx`select org_unit_id from app.exam_assignments where exam_id = ${split}`)).map((r) => r.org_unit_id as string).sort();
+    expect(await units('T2002')).toEqual([ids['QD-SN']]);
+    // JN's HR works in JN itself: the exam is offered to them, so they see every unit (as before 950).
+    expect(await units('H3002')).toEqual([ids['QD-SN'], ids.JN].sort());
+    expect(await units('T2001')).toEqual([ids['QD-SN'], ids.JN].sort());   // HQ manages it
+    expect(await units('E1001')).toEqual([ids['QD-SN'], ids.JN].sort());   // offered to them (as before)
+    expect(await assign(split)).toBe('denied');
   });
 });
