@@ -1,5 +1,6 @@
 // GET    /api/contests/:id          the contest, its rounds (with my attempts when I take part) and
-//                                   teams; managers also see every listed person
+//                                   teams; managers also see every listed person; a participant also
+//                                   their own place and their team's (standing) once it is published
 // PUT    /api/contests/:id          trainer/admin of the owning unit: replace the definition
 //                                   (ContestSchema); while published the round exams are offered again
 // DELETE /api/contests/:id          a draft only
@@ -13,7 +14,7 @@ import { requireUser } from './_lib/auth.ts';
 import { asUser } from './_lib/db.ts';
 import { idParam } from './_lib/params.ts';
 import { loadMe } from './_lib/members.ts';
-import { ContestSchema, contestOr404, definitionOf, editableContest, saveDefinition, setStatus } from './_lib/contests.ts';
+import { ContestSchema, computeRanking, contestOr404, definitionOf, editableContest, saveDefinition, setStatus } from './_lib/contests.ts';
 import { overallGrade, type AttemptState, type GradingMethod } from '../src/core/attempt.ts';
 
 const StatusSchema = z.strictObject({
@@ -57,7 +58,20 @@ export default handle({
       });
       const myTeam = me ? (def.teams.find((t) => t.members.some((m) => m.id === me.memberId))
         ?? def.teams.find((t) => t.orgUnit && me.orgPath.some((u) => u.id === t.orgUnit!.id))) : undefined;
-      return { ...c, ...def, rounds, takesPart: Boolean(part?.yes), myTeam: myTeam ? { id: myTeam.id, name: myTeam.name } : null };
+      // My place and my team's among everyone (the board shows only the top): once the contest is
+      // open, from the same ranking the board uses (cached per version).
+      let standing = null;
+      if (part?.yes && me && c.status !== 'draft') {
+        const { ranking } = await computeRanking(tx, c);
+        const p = ranking.individuals.find((x) => x.memberId === me.memberId);
+        const teamId = p?.teamId ?? myTeam?.id ?? null;
+        const t = teamId ? ranking.teams.find((x) => x.id === teamId) : undefined;
+        standing = {
+          rank: p?.rank ?? null, score: p?.score ?? null, ranked: ranking.individuals.length, maxScore: ranking.maxScore,
+          team: t ? { name: t.name, rank: t.rank, score: t.score, teams: ranking.teams.length } : null,
+        };
+      }
+      return { ...c, ...def, rounds, takesPart: Boolean(part?.yes), myTeam: myTeam ? { id: myTeam.id, name: myTeam.name } : null, standing };
     }));
   },
 

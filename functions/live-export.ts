@@ -9,6 +9,7 @@ import { stateAt } from './_lib/live.ts';
 import { recordsOfContest } from './_lib/live-results.ts';
 import { rankTeams } from '../src/core/live-contest.ts';
 import { writeWorkbook } from '../src/interop/spreadsheet.ts';
+import { formatCst } from '../src/core/completion.ts';
 
 const WHY: Record<string, string> = { judge: '判定', reveal: '揭晓（全员答）', foul: '犯规', adjust: '人工调整' };
 
@@ -31,13 +32,15 @@ export default handle({
     for (const s of Object.values(st.seats)) seated[s.teamId] = (seated[s.teamId] ?? 0) + 1;
     const teamName = new Map(setup.teams.map((t) => [t.id, t.name]));
     const ranked = rankTeams(setup, st);
+    const hasAll = setup.rounds.some((r) => r.kind === 'all');
     const players = Object.values(st.seats)
       .map((s) => ({ name: s.name, team: teamName.get(s.teamId) ?? '', points: st.memberTotals[s.memberId] ?? 0 }))
       .sort((a, b) => b.points - a.points || a.team.localeCompare(b.team, 'zh'));
     const bytes = await writeWorkbook({
       cover: {
         title: `${entry.loaded.title} · 最终成绩`,
-        generatedAt: new Date(),
+        // Wall-clock China Standard Time, as the HR export's cover (a UTC time reads eight hours off).
+        generatedAt: formatCst(new Date()),
         generatedBy: head.by,
         notes: [
           st.finished ? '比赛已结束。' : '比赛尚未结束：以下为导出时的成绩。',
@@ -50,20 +53,22 @@ export default handle({
           columns: [{ header: '名次', width: 8 }, { header: '队伍', width: 24 }, { header: '得分', width: 10, numFmt: '0.##' }, { header: '入座人数', width: 10 }],
           rows: ranked.map((r) => [r.rank, r.name, r.score, seated[r.id] ?? 0]),
         },
-        {
+        // Only a contest with a 个人全员答 round has personal points: otherwise the sheet would be all zeros.
+        ...(hasAll ? [{
           name: '个人全员答得分',
           columns: [{ header: '姓名', width: 14 }, { header: '队伍', width: 24 }, { header: '得分', width: 10, numFmt: '0.##' }],
           rows: players.map((p) => [p.name, p.team, p.points]),
-        },
+        }] : []),
         {
           // What entered each seated person's training record when the contest ended (app.live_results).
           name: '个人成绩',
           columns: [
             { header: '工号', width: 10 }, { header: '姓名', width: 12 }, { header: '机构', width: 18 }, { header: '队伍', width: 20 },
             { header: '队伍名次', width: 10 }, { header: '作答题数', width: 10 }, { header: '答对题数', width: 10 },
-            { header: '全员答得分', width: 12, numFmt: '0.##' }, { header: '计入竞赛得分', width: 12, numFmt: '0.##' }, { header: '满分', width: 8, numFmt: '0.##' },
+            ...(hasAll ? [{ header: '全员答得分', width: 12, numFmt: '0.##' }] : []),
+            { header: '计入竞赛得分', width: 12, numFmt: '0.##' }, { header: '满分（全部答对时）', width: 14, numFmt: '0.##' },
           ],
-          rows: head.records.map((r) => [r.employeeNo, r.name, r.orgName, r.teamName, r.teamRank, r.answered, r.correct, r.personalPoints, r.roundScore, r.roundMax]),
+          rows: head.records.map((r) => [r.employeeNo, r.name, r.orgName, r.teamName, r.teamRank, r.answered, r.correct, ...(hasAll ? [r.personalPoints] : []), r.roundScore, r.roundMax]),
         },
         {
           name: '计分明细',

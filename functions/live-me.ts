@@ -1,5 +1,5 @@
 // GET /api/live/:id/me?device=…   the personal part of a live contest's state for the caller
-//   → {serverNow, version, memberId, teamId (the team they may sit in), hosts, seat, mine, myPoints}
+//   → {serverNow, version, memberId, teamId (the team they may sit in), hosts, hasAllRound, seat, mine, myPoints}
 // Small and never cached: my seat (and whether this device holds it), my answer to the current
 // question (only mine), my 个人全员答 points.
 import type { Config } from '@netlify/functions';
@@ -35,6 +35,8 @@ export default handle({
       memberId: me,
       teamId: who.teamId,
       hosts: who.hosts,
+      // Whether the run sheet has a 个人全员答 round: the phone's final screen shows personal points only then.
+      hasAllRound: entry.loaded.setup.rounds.some((r) => r.kind === 'all'),
       ...personalState(entry.loaded.setup, entry.state, me, device && device.length <= 80 ? device : null),
     });
   },

@@ -98,9 +98,12 @@ export default handle({
       for (const r of rows) {
         // A player's own record of the contests they played: team, its place, their 全员答 points.
         let mine = null;
-        if (r.plays && Number(r.version) > 0) {
+        let finished = false;
+        if ((r.plays || r.hosts) && Number(r.version) > 0) {
           const entry = await stateAt(r.id as string, Number(r.version), Number(r.setup_rev));
-          const seat = entry.state.seats[r.me as string];
+          // A finish can be undone, so "finished" is the derived state's, not "a finish event exists".
+          finished = entry.state.finished;
+          const seat = r.plays ? entry.state.seats[r.me as string] : undefined;
           if (seat) {
             const team = rankTeams(entry.loaded.setup, entry.state).find((t) => t.id === seat.teamId);
             mine = { teamName: team?.name ?? '', teamRank: team?.rank ?? null, teamScore: team?.score ?? null, myPoints: entry.state.memberTotals[r.me as string] ?? 0, finished: entry.state.finished };
@@ -108,7 +111,7 @@ export default handle({
         }
         contests.push({
           id: r.id, title: r.title, pin: r.hosts ? r.pin : undefined, createdAt: (r.created_at as Date).toISOString(),
-          started: Number(r.version) > 0, ownerName: r.owner_name ?? null, hosts: Boolean(r.hosts), plays: Boolean(r.plays), mine,
+          started: Number(r.version) > 0, finished, ownerName: r.owner_name ?? null, hosts: Boolean(r.hosts), plays: Boolean(r.plays), mine,
         });
       }
       return json({ contests });

@@ -159,13 +159,21 @@ async function resolvePeople(tx: Tx, refs: string[]): Promise<Map<string, Resolv
  */
 export async function saveDefinition(tx: Tx, me: Me, input: ContestInput, existing: ContestRow | null): Promise<string> {
   const errors: Record<string, string> = {};
+  // Each field error also carries a stable code and its values (`fieldCodes`), which the pages render
+  // in the reader's language (src/i18n/contests.ts `err.*`), as roster problems and live refusals do;
+  // `errors` keeps the English text for other API clients.
+  const codes: Record<string, { code: string; params: Record<string, string | number> }> = {};
+  const fail = (field: string, code: string, english: string, params: Record<string, string | number> = {}) => {
+    errors[field] = english;
+    codes[field] = { code, params };
+  };
 
   // Owner
   let ownerId = existing?.ownerOrgId ?? me.scope?.id ?? me.orgUnit.id;
   if (input.ownerOrgUnit) {
     const [u] = await tx`select id, app_private.in_scope(id) as in_scope from app.org_units where id::text = ${input.ownerOrgUnit} or code = ${input.ownerOrgUnit}`;
-    if (!u) errors.ownerOrgUnit = `There is no org unit "${input.ownerOrgUnit}" in the part of the organisation you manage.`;
-    else if (!u.in_scope) errors.ownerOrgUnit = 'The owning unit must be in the part of the organisation you manage.';
+    if (!u) fail('ownerOrgUnit', 'org_unknown', `There is no org unit "${input.ownerOrgUnit}" in the part of the organisation you manage.`, { ref: input.ownerOrgUnit });
+    else if (!u.in_scope) fail('ownerOrgUnit', 'owner_out_of_scope', 'The owning unit must be in the part of the organisation you manage.');
     else ownerId = u.id as string;
   }
 
@@ -187,16 +195,16 @@ export async function saveDefinition(tx: Tx, me: Me, input: ContestInput, existi
   const rounds = input.rounds.map((r, i) => {
     if ('examId' in r) {
       const e = exams.get(r.examId);
-      if (!e) errors[`rounds.${i}.examId`] = 'There is no exam with this id that you can see.';
-      else if (e.kind !== 'mock_contest') errors[`rounds.${i}.examId`] = `"${e.title}" is not a mock contest (模拟竞赛). Make the round's exam of that kind.`;
-      else if (!e.manages) errors[`rounds.${i}.examId`] = `You do not manage "${e.title}", so you cannot offer it to the contest's participants.`;
-      if (seenRounds.has(r.examId)) errors[`rounds.${i}.examId`] = 'This exam is already a round of the contest.';
+      if (!e) fail(`rounds.${i}.examId`, 'exam_unknown', 'There is no exam with this id that you can see.');
+      else if (e.kind !== 'mock_contest') fail(`rounds.${i}.examId`, 'exam_not_mock', `"${e.title}" is not a mock contest (模拟竞赛). Make the round's exam of that kind.`, { title: e.title as string });
+      else if (!e.manages) fail(`rounds.${i}.examId`, 'exam_not_managed', `You do not manage "${e.title}", so you cannot offer it to the contest's participants.`, { title: e.title as string });
+      if (seenRounds.has(r.examId)) fail(`rounds.${i}.examId`, 'round_repeated', 'This exam is already a round of the contest.');
       seenRounds.add(r.examId);
       return { title: r.title || (e?.title as string | undefined) || '', examId: r.examId, liveId: null };
     }
     const l = lives.get(r.liveContestId);
-    if (!l || !l.hosts) errors[`rounds.${i}.liveContestId`] = 'There is no live contest with this id that you host.';
-    if (seenRounds.has(r.liveContestId)) errors[`rounds.${i}.liveContestId`] = 'This live contest is already a round of the contest.';
+    if (!l || !l.hosts) fail(`rounds.${i}.liveContestId`, 'live_unknown', 'There is no live contest with this id that you host.');
+    if (seenRounds.has(r.liveContestId)) fail(`rounds.${i}.liveContestId`, 'round_repeated', 'This live contest is already a round of the contest.');
     seenRounds.add(r.liveContestId);
     return { title: r.title || (l?.title as string | undefined) || '', examId: null, liveId: r.liveContestId };
   });
@@ -217,39 +225,42 @@ export async function saveDefinition(tx: Tx, me: Me, input: ContestInput, existi
     let name = t.name ?? '';
     if (t.orgUnit) {
       const u = unitBy.get(t.orgUnit);
-      if (!u) errors[`teams.${i}.orgUnit`] = `There is no org unit "${t.orgUnit}" in the part of the organisation you manage.`;
-      else if (!u.in_scope) errors[`teams.${i}.orgUnit`] = `${u.name} is outside the part of the organisation you manage.`; // visible ancestors
-      else if (!['department', 'sub_branch', 'branch'].includes(u.kind as string)) errors[`teams.${i}.orgUnit`] = `${u.name} is not a department, sub-branch or branch.`;
-      else if (!(u.path as string).startsWith(ownerPath)) errors[`teams.${i}.orgUnit`] = `${u.name} is outside ${ownerName}, which owns the contest. Make a unit above both the owner.`;
+      if (!u) fail(`teams.${i}.orgUnit`, 'org_unknown', `There is no org unit "${t.orgUnit}" in the part of the organisation you manage.`, { ref: t.orgUnit });
+      else if (!u.in_scope) fail(`teams.${i}.orgUnit`, 'org_out_of_scope', `${u.name} is outside the part of the organisation you manage.`, { unit: u.name as string }); // visible ancestors
+      else if (!['department', 'sub_branch', 'branch'].includes(u.kind as string)) fail(`teams.${i}.orgUnit`, 'org_wrong_kind', `${u.name} is not a department, sub-branch or branch.`, { unit: u.name as string });
+      else if (!(u.path as string).startsWith(ownerPath)) fail(`teams.${i}.orgUnit`, 'org_outside_owner', `${u.name} is outside ${ownerName}, which owns the contest. Make a unit above both the owner.`, { unit: u.name as string, owner: ownerName });
       else {
         unitId = u.id as string;
         name ||= u.name as string;
         const clash = unitTeams.find((x) => x.path.startsWith(u.path as string) || (u.path as string).startsWith(x.path));
-        if (clash) errors[`teams.${i}.orgUnit`] = `${u.name} overlaps team ${clash.index + 1} (one unit lies inside the other): everyone may count for one team only.`;
+        if (clash) fail(`teams.${i}.orgUnit`, 'org_overlaps', `${u.name} overlaps team ${clash.index + 1} (one unit lies inside the other): everyone may count for one team only.`, { unit: u.name as string, team: clash.index + 1 });
         unitTeams.push({ path: u.path as string, index: i });
       }
     }
-    if (names.has(name)) errors[`teams.${i}.name`] = `Another team is already called "${name}".`;
-    names.add(name);
+    // A team left without a name (its unit did not resolve, so nothing to name it after) is reported
+    // as missing, not as a duplicate of another nameless team; a bad unit already has its own error.
+    if (!name) { if (!errors[`teams.${i}.orgUnit`]) fail(`teams.${i}.name`, 'team_name_missing', 'Give the team a name.'); }
+    else if (names.has(name)) fail(`teams.${i}.name`, 'team_name_taken', `Another team is already called "${name}".`, { name });
+    if (name) names.add(name);
     return { name, unitId, members: t.members ?? [] };
   });
   const inUnitTeam = (p: ResolvedPerson) => unitTeams.find((x) => p.path.startsWith(x.path));
   const memberRows: { memberId: string; team: number | null }[] = [];
   const place = (ref: string, key: string, team: number | null, where: string) => {
     const p = people.get(ref);
-    if (!p) { errors[key] = `There is no active employee "${ref}" in the part of the organisation you manage.`; return; }
-    if (!p.path.startsWith(ownerPath)) { errors[key] = `${ref} works outside ${ownerName}, which owns the contest. Make a unit above both the owner.`; return; }
+    if (!p) { fail(key, 'person_unknown', `There is no active employee "${ref}" in the part of the organisation you manage.`, { ref }); return; }
+    if (!p.path.startsWith(ownerPath)) { fail(key, 'person_outside_owner', `${ref} works outside ${ownerName}, which owns the contest. Make a unit above both the owner.`, { ref, owner: ownerName }); return; }
     const before = placed.get(p.id);
-    if (before) { errors[key] = `${ref} is already in ${before}: a person takes part once.`; return; }
+    if (before) { fail(key, 'person_twice', `${ref} is already in ${before}: a person takes part once.`, { ref }); return; }
     const unit = inUnitTeam(p);
-    if (unit) { errors[key] = `${ref} already counts for team ${unit.index + 1} (${teams[unit.index]!.name}) through their unit.`; return; }
+    if (unit) { fail(key, 'person_in_unit_team', `${ref} already counts for team ${unit.index + 1} (${teams[unit.index]!.name}) through their unit.`, { ref, team: teams[unit.index]!.name }); return; }
     placed.set(p.id, where);
     memberRows.push({ memberId: p.id, team });
   };
   teams.forEach((t, i) => t.members.forEach((ref, j) => place(ref, `teams.${i}.members.${j}`, i, `team ${i + 1} (${t.name})`)));
   input.individuals.forEach((ref, j) => place(ref, `individuals.${j}`, null, 'the individual entrants'));
 
-  if (Object.keys(errors).length) throw badRequest('Some parts of the contest need fixing.', { errors });
+  if (Object.keys(errors).length) throw badRequest('Some parts of the contest need fixing.', { errors, fieldCodes: codes });
   if (existing && existing.status !== 'draft' && rounds.length === 0) {
     throw badRequest('A published contest keeps at least one round.', { errors: { rounds: 'Add a round.' } });
   }

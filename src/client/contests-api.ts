@@ -2,6 +2,7 @@
 // share one set of types; the board polls with its own fetch (ETag / 304, see ContestBoard.tsx).
 import { api, ApiError } from './api.ts';
 import { currentSession } from './supabase.ts';
+import type { OrgUnitRow } from './org-options.ts';
 
 const enc = encodeURIComponent;
 
@@ -29,6 +30,8 @@ export interface ContestDetail {
   publishedAt: string | null; closedAt: string | null; edits: boolean; manages: boolean;
   rounds: ContestRound[]; teams: ContestTeam[]; individuals: PersonRef[];
   takesPart?: boolean; myTeam?: { id: string; name: string } | null;
+  /** A participant's own place (null until a round counts) and their team's, once published. */
+  standing?: { rank: number | null; score: number | null; ranked: number; maxScore: number; team: { name: string; rank: number; score: number; teams: number } | null } | null;
 }
 
 export interface BoardPerson { rank: number; name: string; orgName: string; team: string | null; score: number; timeUsedSec: number }
@@ -77,6 +80,10 @@ export async function downloadExport(id: string, title: string): Promise<void> {
 export interface MockExam { id: string; title: string; kind: string; status: string; administers: boolean }
 export const mockExams = () => api<{ exams: MockExam[] }>('/api/manage/results/exams')
   .then((r) => r.exams.filter((e) => e.kind === 'mock_contest' && e.administers && e.status !== 'archived'));
+
+export type { OrgUnitRow } from './org-options.ts';
+export { teamUnitOptions } from './org-options.ts';
+export const orgUnits = () => api<{ units: OrgUnitRow[] }>('/api/org-units').then((r) => r.units);
 
 /** Live contests the caller hosts (trainers of their unit): what a contest editor may add as a live round. */
 export interface HostedLive { id: string; title: string; started: boolean; ownerName: string | null }

@@ -98,7 +98,7 @@ export const zhCn = {
   'dashboard.card.contests.title': '竞赛',
   'dashboard.card.contests.body': '您参加的线上模拟竞赛、排名与成绩。',
   'dashboard.card.live.title': '现场竞赛',
-  'dashboard.card.live.body': '用手机加入现场知识竞赛：输入大屏上的 PIN 或扫码。',
+  'dashboard.card.live.body': '用手机加入现场知识竞赛：输入大屏上的加入码或扫码。',
   'dashboard.card.manageResults.title': '成绩总览',
   'dashboard.card.manageResults.body': '查看所辖机构的完成情况与成绩。',
 

@@ -118,14 +118,17 @@ export default function ContestBoard(props: { locale: Locale }) {
                 <span class={stale() ? 'board-stale' : 'board-live'} aria-live="polite">{stale() ? tx('b.stale') : `● ${tx('b.live')} · ${tx('b.updated', { t: time() })}`}</span>
               </p>
             </div>
-            <div class="board-join">
-              <Show when={qr()}><img src={qr()} alt={tx('b.join')} width="180" height="180" /></Show>
-              <div>
-                <p class="board-join-label">{tx('b.join')}</p>
-                <p class="board-join-link">{tx('b.short')} <strong data-testid="board-short-link">{`${location.host}/c/${s().code}`}</strong></p>
-                <button type="button" class="btn btn-ghost btn-sm board-fs" onClick={fullScreen}>{tx('b.fullScreen')}</button>
+            {/* A closed contest takes no more entrants: no invitation to join, only the full-screen switch. */}
+            <Show when={s().status !== 'closed'} fallback={<button type="button" class="btn btn-ghost btn-sm board-fs" onClick={fullScreen}>{tx('b.fullScreen')}</button>}>
+              <div class="board-join" data-testid="board-join">
+                <Show when={qr()}><img src={qr()} alt={tx('b.join')} width="180" height="180" /></Show>
+                <div>
+                  <p class="board-join-label">{tx('b.join')}</p>
+                  <p class="board-join-link">{tx('b.short')} <strong data-testid="board-short-link">{`${location.host}/c/${s().code}`}</strong></p>
+                  <button type="button" class="btn btn-ghost btn-sm board-fs" onClick={fullScreen}>{tx('b.fullScreen')}</button>
+                </div>
               </div>
-            </div>
+            </Show>
           </header>
 
           <Show when={s().podium}>{(p) => (
@@ -177,7 +180,7 @@ export default function ContestBoard(props: { locale: Locale }) {
               <For each={s().warnings.filter((w) => w.code === 'team_sizes_differ')}>{(w) => <p class="board-warning">{tx('b.sizeWarning', { min: w.min ?? '', max: w.max ?? '' })}</p>}</For>
             </section>
           </div>
-          <p class="board-foot"><a href={localePath(props.locale, `/contests/view/?id=${encodeURIComponent(s().id)}`)}>{s().ownerName}</a></p>
+          <p class="board-foot">{tx('c.owner', { name: s().ownerName })} · <a href={localePath(props.locale, `/contests/view/?id=${encodeURIComponent(s().id)}`)}>{tx('b.details')}</a></p>
         </>
       )}</Show>
     </div>

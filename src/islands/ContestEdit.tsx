@@ -5,9 +5,9 @@
 import { createResource, createSignal, For, Index, onMount, Show } from 'solid-js';
 import { ApiError, signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
-import { createContest, getContest, hostedLiveContests, mockExams, saveContest, type AwardRule } from '../client/contests-api.ts';
+import { createContest, getContest, hostedLiveContests, mockExams, orgUnits, saveContest, teamUnitOptions, type AwardRule } from '../client/contests-api.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
-import { contestsTr } from '../i18n/contests.ts';
+import { contestsTr, contestsZh, type ContestsKey } from '../i18n/contests.ts';
 import LoadError from './shared/LoadError.tsx';
 import { valueOf } from './shared/resource.ts';
 
@@ -15,6 +15,7 @@ interface TeamDraft { kind: 'org' | 'hand'; name: string; orgUnit: string; membe
 /** A round: a mock-contest exam (`ref` = exam id) or a live contest (`ref` = live contest id). */
 interface RoundDraft { kind: 'exam' | 'live'; ref: string; title: string }
 const splitList = (s: string) => s.split(/[\s,，、;；]+/).map((x) => x.trim()).filter(Boolean);
+interface FieldCode { code: string; params?: Record<string, string | number> }
 
 export default function ContestEdit(props: { locale: Locale }) {
   const tx = contestsTr(props.locale);
@@ -34,11 +35,13 @@ export default function ContestEdit(props: { locale: Locale }) {
   const [awards, setAwards] = createSignal<AwardRule>({ mode: 'count', first: 1, second: 2, third: 3 });
   const [boardTop, setBoardTop] = createSignal(10);
   const [errors, setErrors] = createSignal<Record<string, string>>({});
+  const [fieldCodes, setFieldCodes] = createSignal<Record<string, FieldCode>>({});
   const [message, setMessage] = createSignal<{ kind: 'error' | 'success'; text: string } | null>(null);
   const [busy, setBusy] = createSignal(false);
 
   const [exams] = createResource(() => (hasStoredSession() ? 'go' : null), () => mockExams());
   const [lives] = createResource(() => (hasStoredSession() ? 'go' : null), () => hostedLiveContests());
+  const [units] = createResource(() => (hasStoredSession() ? 'go' : null), () => orgUnits().then(teamUnitOptions).catch(() => []));
   const [loaded, { refetch }] = createResource(() => (hasStoredSession() && id ? id : null), async (cid) => {
     const c = await getContest(cid);
     setTitle(c.title);
@@ -57,15 +60,29 @@ export default function ContestEdit(props: { locale: Locale }) {
   });
   onMount(() => { if (!hasStoredSession()) location.assign(signInUrl()); });
 
-  const err = (key: string) => errors()[key];
-  const errUnder = (prefix: string) => Object.entries(errors()).filter(([k]) => k.startsWith(prefix)).map(([, v]) => v);
+  // A field error the server coded is shown in the page's language; others as the server wrote them.
+  const say = (key: string) => {
+    const c = fieldCodes()[key];
+    const k = c ? (`err.${c.code}` as ContestsKey) : null;
+    return k && k in contestsZh ? tx(k, c!.params) : errors()[key];
+  };
+  const err = (key: string) => (key in errors() ? say(key) : undefined);
+  const errUnder = (prefix: string) => Object.keys(errors()).filter((k) => k.startsWith(prefix)).map(say);
   const updateTeam = (i: number, patch: Partial<TeamDraft>) => setTeams((ts) => ts.map((t, j) => (j === i ? { ...t, ...patch } : t)));
 
   async function save(e: Event) {
     e.preventDefault();
-    setBusy(true);
     setErrors({});
+    setFieldCodes({});
     setMessage(null);
+    // A hand-made team needs a name (an org-unit team is named after its unit when left blank).
+    const missing = Object.fromEntries(teams().flatMap((t, i) => (t.kind === 'hand' && !t.name.trim() ? [[`teams.${i}.name`, tx('err.team_name_missing')]] : [])));
+    if (Object.keys(missing).length) {
+      setErrors(missing);
+      setMessage({ kind: 'error', text: tx('e.fix') });
+      return;
+    }
+    setBusy(true);
     const body = {
       title: title(),
       description: description(),
@@ -88,6 +105,7 @@ export default function ContestEdit(props: { locale: Locale }) {
     } catch (x) {
       const a = x as ApiError;
       setErrors(a.errors ?? {});
+      setFieldCodes(((a.problem as { fieldCodes?: Record<string, FieldCode> } | undefined)?.fieldCodes) ?? {});
       setMessage({ kind: 'error', text: a.errors ? tx('e.fix') : a.detail || a.message });
     } finally {
       setBusy(false);
@@ -178,7 +196,13 @@ export default function ContestEdit(props: { locale: Locale }) {
               </label>
             }>
               <label class="field"><span>{tx('e.orgUnit')}</span>
-                <input class="input" name={`team-${i}-org`} value={t().orgUnit} onInput={(e) => updateTeam(i, { orgUnit: e.currentTarget.value })} maxLength={64} />
+                <select class="select" name={`team-${i}-org`} value={t().orgUnit} onChange={(e) => updateTeam(i, { orgUnit: e.currentTarget.value })}
+                  aria-invalid={Boolean(err(`teams.${i}.orgUnit`))} data-testid="team-unit">
+                  <option value="">{tx('e.chooseUnit')}</option>
+                  {/* A unit saved earlier but no longer offered (closed, or moved out of view) stays selectable. */}
+                  <Show when={t().orgUnit && !(valueOf(units) ?? []).some((u) => u.code === t().orgUnit)}><option value={t().orgUnit} selected>{t().orgUnit}</option></Show>
+                  <For each={valueOf(units) ?? []}>{(u) => <option value={u.code} selected={u.code === t().orgUnit}>{tx('e.unitOption', { path: u.label, n: u.people })}</option>}</For>
+                </select>
                 <Show when={err(`teams.${i}.orgUnit`)}><span class="field-error">{err(`teams.${i}.orgUnit`)}</span></Show>
               </label>
             </Show>

@@ -88,6 +88,18 @@ export default function ContestView(props: { locale: Locale }) {
             <Show when={c().takesPart}>
               <p class="contest-team" data-testid="my-team">{c().myTeam ? tx('c.myTeam', { name: c().myTeam!.name }) : tx('c.individual')}</p>
             </Show>
+            <Show when={c().standing}>{(st) => (
+              <dl class="contest-standing" data-testid="my-standing">
+                <div><dt>{tx('c.standing.me')}</dt>
+                  <dd data-testid="my-rank">{st().rank !== null
+                    ? tx('c.standing.rank', { rank: st().rank!, n: st().ranked, s: formatNumber(st().score ?? 0) })
+                    : tx('c.standing.none')}</dd></div>
+                <Show when={st().team}>{(tm) => (
+                  <div><dt>{tx('c.standing.team', { name: tm().name })}</dt>
+                    <dd data-testid="my-team-rank">{tx('c.standing.teamRank', { rank: tm().rank, n: tm().teams, s: formatNumber(tm().score) })}</dd></div>
+                )}</Show>
+              </dl>
+            )}</Show>
           </header>
 
           <div class="cluster">

@@ -36,7 +36,7 @@ type T = (k: LiveKey, v?: Record<string, string | number>) => string;
 
 function ContestList(props: { locale: Locale; t: T }) {
   const t = props.t;
-  const [list, { refetch }] = createResource(() => api<{ contests: { id: string; title: string; pin?: string; started: boolean; hosts: boolean; ownerName: string | null }[] }>('/api/live'));
+  const [list, { refetch }] = createResource(() => api<{ contests: { id: string; title: string; pin?: string; started: boolean; finished?: boolean; hosts: boolean; ownerName: string | null }[] }>('/api/live'));
   const [title, setTitle] = createSignal('');
   const [error, setError] = createSignal<string | null>(null);
   const create = async (e: Event) => {
@@ -67,7 +67,7 @@ function ContestList(props: { locale: Locale; t: T }) {
             {(c) => (
               <li class="card lh-contest">
                 <a href={`${localePath(props.locale, '/live/host/')}?id=${c.id}`}><strong>{c.title}</strong></a>
-                <span class="badge">{c.started ? t('live.started') : t('live.notStarted')}</span>
+                <span class="badge" data-testid="live-status">{c.finished ? t('live.ended') : c.started ? t('live.started') : t('live.notStarted')}</span>
                 <span class="muted">{t('live.pin')} {c.pin} · {c.ownerName}</span>
               </li>
             )}
@@ -169,6 +169,14 @@ function SetupEditor(props: { setup: Setup; t: T; onSaved: () => void }) {
   const setTeam = (i: number, patch: Partial<TeamDraft>) => setTeams(teams().map((x, j) => (j === i ? { ...x, ...patch } : x)));
   const setRound = (i: number, patch: Partial<RoundDraft>) => setRounds(rounds().map((x, j) => (j === i ? { ...x, ...patch } : x)));
   const list = (s: string) => s.split(/[\s,，、;；]+/).map((x) => x.trim()).filter(Boolean);
+  const unitName = (code: string) => units()?.units.find((u) => u.code === code)?.name ?? '';
+  // Picking a unit names the team after it, unless the host already typed a name of their own
+  // (anything but the placeholder 第N队, a blank, or the previously picked unit's name).
+  const pickUnit = (i: number, code: string) => {
+    const cur = teams()[i]!;
+    const generated = !cur.name.trim() || /^第\d+队$/.test(cur.name.trim()) || (cur.orgUnit !== '' && cur.name === unitName(cur.orgUnit));
+    setTeam(i, { orgUnit: code, ...(generated && code ? { name: unitName(code) } : {}) });
+  };
 
   const save = async (e: Event) => {
     e.preventDefault();
@@ -207,7 +215,7 @@ function SetupEditor(props: { setup: Setup; t: T; onSaved: () => void }) {
               <label class="field"><span class="label">{t('live.teamName')}</span>
                 <input class="input" value={x.name} maxlength="60" onInput={(e) => setTeam(i(), { name: e.currentTarget.value })} aria-invalid={Boolean(err(`teams.${i()}.name`))} /></label>
               <label class="field"><span class="label">{t('live.teamUnit')}</span>
-                <select class="input" value={x.orgUnit} onChange={(e) => setTeam(i(), { orgUnit: e.currentTarget.value })} data-testid="team-unit">
+                <select class="input" value={x.orgUnit} onChange={(e) => pickUnit(i(), e.currentTarget.value)} data-testid="team-unit">
                   <option value="">{t('live.teamUnitNone')}</option>
                   <For each={(units()?.units ?? []).filter((u) => !u.closedAt)}>{(u) => <option value={u.code}>{u.name}{u.people !== undefined ? `（${u.people}人）` : ''}</option>}</For>
                 </select></label>
@@ -370,20 +378,20 @@ function Console(props: { setup: Setup; t: T }) {
                 <div class="lh-qhead">
                   <span class="badge badge-primary">{v()?.round ? t(`live.kind.${v()!.round!.kind}` as LiveKey) : ''}</span>
                   <span>{v()?.round?.title} · {t('live.question', { n: qq().number })} / {v()?.round?.questions}</span>
-                  <span class="lh-phase" data-testid="console-phase">{paused() ? t('live.paused') : t(`live.phase.${phase()}` as LiveKey)}</span>
+                  <span class="lh-phase" data-testid="console-phase">{v()?.status === 'finished' ? t('live.ended') : paused() ? t('live.paused') : t(`live.phase.${phase()}` as LiveKey)}</span>
                   <Show when={left() !== null}><strong class="lh-count">{left()}</strong></Show>
                 </div>
                 <Show when={qq().turnTeamId}><p class="lh-turn">{t('live.turnOf', { team: teamName(qq().turnTeamId) })}<Show when={qq().stake !== null}> · {t('live.stakeChosen', { n: qq().stake! })}</Show></p></Show>
-                <Show when={qq().eligibleTeamIds}>{(ids) => <p>{t('live.eligible', { list: ids().map(teamName).join('、') })}</p>}</Show>
+                <Show when={qq().eligibleTeamIds}>{(ids) => <p>{t('live.eligible', { list: ids().map(teamName).join(t('live.listSep')) })}</p>}</Show>
                 <p class="lh-stem">{qq().content.stem}</p>
                 <ol class="lh-options">
                   <For each={qq().content.options}>{(o, i) => <li classList={{ 'lh-right': isRightOption(setupQ()?.answer, o.id) }}>{letter(i())}. {o.text}</li>}</For>
                 </ol>
-                <p class="lh-key">{t('live.answerKey')}：<strong>{answerText(setupQ()?.answer, qq().content.options, t('live.true'), t('live.false'))}</strong></p>
+                <p class="lh-key">{t('live.answerKey')}{t('live.colon')}<strong>{answerText(setupQ()?.answer, qq().content.options, t('live.true'), t('live.false'))}</strong></p>
                 <Show when={qq().winner}>{(w) => <p class="lh-winner">{t('live.buzzWinner', { team: teamName(w().teamId), name: w().name })}</p>}</Show>
                 <For each={qq().fouls}>{(f) => <p class="lh-foul">{t('live.foul', { team: teamName(f.teamId), name: f.name })}</p>}</For>
                 <Show when={kind() !== 'all' && (qq().turnTeamId || qq().winner)}>
-                  <p class="lh-phone" data-testid="console-phone-answer">{t('live.phonesAnswer')}：
+                  <p class="lh-phone" data-testid="console-phone-answer">{t('live.phonesAnswer')}{t('live.colon')}
                     <Show when={hostView()?.teamAnswer} fallback={t('live.noPhoneAnswer')}>
                       {(ta) => <><strong>{ta().name} · {answerText(ta().response, qq().content.options, t('live.true'), t('live.false'))}</strong> {ta().correct ? t('live.phoneSaysRight') : t('live.phoneSaysWrong')}</>}
                     </Show>

@@ -20,7 +20,8 @@ export default function LiveJoin(props: { locale: Locale }) {
       const c = await api<{ id: string }>(`/api/live/pin/${pin()}`);
       location.assign(`${localePath(props.locale, '/live/play/')}?id=${encodeURIComponent(c.id)}`);
     } catch (e) {
-      setError(e instanceof ApiError ? e.detail : String(e));
+      const code = e instanceof ApiError ? e.problem.code : undefined;
+      setError(code === 'pin_unknown' ? t('live.pinError.pin_unknown') : code === 'pin_malformed' ? t('live.joinIntro') : e instanceof ApiError ? e.detail : String(e));
       setBusy(false);
     }
   };

@@ -10,7 +10,7 @@ import { lv, type LiveKey } from '../i18n/live.ts';
 import type { PersonalState } from '../core/live-contest.ts';
 import { answerText, contestIdFromLocation, createLiveFeed, createTicker, deviceId, isRightOption, letter, requestId, secondsLeft, shownPhase } from './live/feed.ts';
 
-type Personal = PersonalState & { serverNow: number; memberId: string; teamId: string | null; hosts: boolean };
+type Personal = PersonalState & { serverNow: number; memberId: string; teamId: string | null; hosts: boolean; hasAllRound?: boolean };
 
 export default function LivePlay(props: { locale: Locale }) {
   const t = (k: LiveKey, v?: Record<string, string | number>) => lv(props.locale, k, v);
@@ -162,7 +162,7 @@ export default function LivePlay(props: { locale: Locale }) {
                   <div class="lp-card lp-final" data-testid="play-final">
                     <h2>{t('live.finalRanking')}</h2>
                     <ol class="lp-ranking"><For each={v().teams}>{(x) => <li class={x.id === myTeam() ? 'lp-mine' : ''}><span>{x.rank}</span><span>{x.name}</span><strong>{x.score}</strong></li>}</For></ol>
-                    <p class="muted">{t('live.myPoints', { n: me()?.myPoints ?? 0 })}</p>
+                    <Show when={me()?.hasAllRound}><p class="muted" data-testid="play-my-points">{t('live.myPoints', { n: me()?.myPoints ?? 0 })}</p></Show>
                   </div>
                 </Match>
                 <Match when={!q()}>
@@ -177,6 +177,9 @@ export default function LivePlay(props: { locale: Locale }) {
                         <Show when={left() !== null}><strong class="lp-count" data-testid="play-countdown">{t('live.secondsLeft', { n: left()! })}</strong></Show>
                       </div>
                       <Show when={qq().turnTeamId && qq().turnTeamId !== myTeam()}><p class="lp-note">{t('live.notYourTurn', { team: teamName(qq().turnTeamId) })}</p></Show>
+                      <Show when={qq().eligibleTeamIds && !qq().eligibleTeamIds!.includes(myTeam() ?? '')}>
+                        <p class="lp-note" data-testid="play-not-eligible">{t('live.onlyEligible', { list: qq().eligibleTeamIds!.map(teamName).join(props.locale === 'en' ? ', ' : '、') })}</p>
+                      </Show>
                       <p class="lp-stem">{qq().content.stem}</p>
 
                       <Show when={kind() === 'risk' && qq().turnTeamId === myTeam() && phase() === 'shown'}>

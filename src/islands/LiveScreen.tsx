@@ -44,7 +44,9 @@ export default function LiveScreen(props: { locale: Locale }) {
             <header class="ls-head">
               <h1 class="ls-title">{v().title}</h1>
               <div class="ls-round">
-                <Show when={v().round}>{(r) => <><span class="ls-kind">{t(`live.kind.${r().kind}` as LiveKey)}</span>{r().title !== t(`live.kind.${r().kind}` as LiveKey) ? ` ${r().title}` : ''}</>}</Show>
+                <Show when={v().status !== 'finished'} fallback={<span class="ls-kind" data-testid="screen-ended">{t('live.ended')}</span>}>
+                  <Show when={v().round}>{(r) => <><span class="ls-kind">{t(`live.kind.${r().kind}` as LiveKey)}</span>{r().title !== t(`live.kind.${r().kind}` as LiveKey) ? ` ${r().title}` : ''}</>}</Show>
+                </Show>
               </div>
               <div class="ls-pin" aria-label={t('live.pin')}><span>{t('live.pin')}</span> <strong data-testid="screen-pin">{v().pin}</strong></div>
             </header>
@@ -68,7 +70,9 @@ export default function LiveScreen(props: { locale: Locale }) {
                       <p>{t('live.lobbyHint')}</p>
                       <div class="ls-join">
                         <Show when={qr()}><img class="ls-qr" src={qr()} alt={joinUrl(v().pin)} width="360" height="360" /></Show>
-                        <div class="ls-join-pin"><span>{t('live.pin')}</span><strong>{v().pin}</strong><small>{joinUrl(v().pin)}</small></div>
+                        <div class="ls-join-pin"><span>{t('live.pin')}</span><strong>{v().pin}</strong>
+                          {/* The address to type, without the scheme (the PIN is just above); the QR code carries the whole link. */}
+                          <span class="ls-join-link" data-testid="screen-join-link">{`${location.host}${localePath(props.locale, '/live/join/')}`}</span></div>
                       </div>
                     </div>
                   </Match>
@@ -83,7 +87,7 @@ export default function LiveScreen(props: { locale: Locale }) {
                           <span class={`ls-phase`} data-testid="screen-phase">{v().status === 'paused' ? t('live.paused') : t(`live.phase.${phase()}` as LiveKey)}</span>
                           <Show when={left() !== null}><span class="ls-count" data-testid="screen-countdown">{left()}</span></Show>
                         </div>
-                        <Show when={qq().eligibleTeamIds}>{(ids) => <p class="ls-eligible">{t('live.eligible', { list: ids().map((x) => teamName(v(), x)).join('、') })}</p>}</Show>
+                        <Show when={qq().eligibleTeamIds}>{(ids) => <p class="ls-eligible">{t('live.eligible', { list: ids().map((x) => teamName(v(), x)).join(props.locale === 'en' ? ', ' : '、') })}</p>}</Show>
                         <p class="ls-stem">{qq().content.stem}</p>
                         <Show when={qq().content.options.length > 0}>
                           <ol class="ls-options">

@@ -34,44 +34,52 @@ export default function MyLiveResults(props: { locale: Locale; member?: string }
   const t = (key: Parameters<typeof lv>[1], vars?: Record<string, string | number>) => lv(props.locale, key, vars);
   const [data] = createResource(() => (hasStoredSession() ? props.member ?? '' : null), (m) => getLiveRecords(m || undefined));
   const records = () => valueOf(data)?.records ?? [];
+  // The 个人全员答 column only when one of the contests had such a round: otherwise it is all zeros.
+  const anyAll = () => records().some((r) => r.allQuestions > 0);
   const table = () => (
-    <div class="table-wrap">
-      <table class="table live-records" data-testid="live-records">
-        <caption class="visually-hidden">{t('live.rec.title')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{t('live.rec.contest')}</th>
-            <th scope="col">{t('live.rec.team')}</th>
-            <th scope="col">{t('live.rec.place')}</th>
-            <th scope="col">{t('live.rec.answers')}</th>
-            <th scope="col" class="num">{t('live.rec.points')}</th>
-            <th scope="col" class="num">{t('live.rec.score')}</th>
-          </tr>
-        </thead>
-        <tbody>
-          <For each={records()}>
-            {(r) => (
-              <tr>
-                <td data-label={t('live.rec.contest')}>
-                  <strong>{r.contestTitle}</strong>
-                  <span class="muted small block">{formatDateTime(r.finishedAt, props.locale)}</span>
-                </td>
-                <td data-label={t('live.rec.team')}>{r.teamName}</td>
-                <td data-label={t('live.rec.place')}>
-                  {t('live.rec.placeOf', { rank: r.teamRank, n: r.teamsCount })}
-                  <span class="muted small block">{t('live.rec.teamScore', { n: formatNumber(r.teamScore) })}</span>
-                </td>
-                <td data-label={t('live.rec.answers')}>{t('live.rec.answersOf', { c: r.correct, a: r.answered })}</td>
-                <td class="num" data-label={t('live.rec.points')}>{t('live.rec.pointsOf', { n: formatNumber(r.personalPoints), q: r.allQuestions })}</td>
-                <td class="num" data-label={t('live.rec.score')}>
-                  <strong>{formatNumber(r.roundScore)}</strong><span class="muted"> / {formatNumber(r.roundMax)}</span>
-                </td>
-              </tr>
-            )}
-          </For>
-        </tbody>
-      </table>
-    </div>
+    <>
+      <div class="table-wrap">
+        <table class="table live-records" data-testid="live-records">
+          <caption class="visually-hidden">{t('live.rec.title')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('live.rec.contest')}</th>
+              <th scope="col">{t('live.rec.team')}</th>
+              <th scope="col">{t('live.rec.place')}</th>
+              <th scope="col">{t('live.rec.answers')}</th>
+              <Show when={anyAll()}><th scope="col" class="num">{t('live.rec.points')}</th></Show>
+              <th scope="col" class="num">{t('live.rec.score')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={records()}>
+              {(r) => (
+                <tr>
+                  <td data-label={t('live.rec.contest')}>
+                    <strong>{r.contestTitle}</strong>
+                    <span class="muted small block">{formatDateTime(r.finishedAt, props.locale)}</span>
+                  </td>
+                  <td data-label={t('live.rec.team')}>{r.teamName}</td>
+                  <td data-label={t('live.rec.place')}>
+                    {t('live.rec.placeOf', { rank: r.teamRank, n: r.teamsCount })}
+                    <span class="muted small block">{t('live.rec.teamScore', { n: formatNumber(r.teamScore) })}</span>
+                  </td>
+                  <td data-label={t('live.rec.answers')}>{t('live.rec.answersOf', { c: r.correct, a: r.answered })}</td>
+                  <Show when={anyAll()}>
+                    <td class="num" data-label={t('live.rec.points')}>{r.allQuestions > 0 ? t('live.rec.pointsOf', { n: formatNumber(r.personalPoints), q: r.allQuestions }) : '—'}</td>
+                  </Show>
+                  <td class="num" data-label={t('live.rec.score')}>
+                    <strong>{formatNumber(r.roundScore)}</strong>
+                    <span class="muted small block">{t('live.rec.maxOf', { n: formatNumber(r.roundMax) })}</span>
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+      <p class="muted small" data-testid="live-records-hint">{t('live.rec.scoreHint')}</p>
+    </>
   );
   return (
     <Show when={props.member !== undefined} fallback={

@@ -90,10 +90,31 @@ describe('creating and editing', () => {
     expect(e['teams.5.name']).toMatch(/already called/);
     expect(e['teams.5.members.0']).toMatch(/already in team 5/);
     expect(e['individuals.1']).toMatch(/takes part once/);
+    // Each error also has a code and its values, which the editor shows in the reader's language.
+    const codes = r.body.fieldCodes;
+    expect(codes['rounds.0.examId']).toMatchObject({ code: 'exam_not_mock' });
+    expect(codes['teams.2.orgUnit']).toEqual({ code: 'org_unknown', params: { ref: 'NOPE' } });
+    expect(codes['teams.5.name']).toEqual({ code: 'team_name_taken', params: { name: '手工队' } });
+    expect(codes['individuals.1']).toEqual({ code: 'person_twice', params: { ref: 'E1009' } });
+    expect(Object.keys(codes).sort()).toEqual(Object.keys(e).sort());
     // Malformed bodies: zod field errors.
     const bad = await createContest(h, { title: '', teamMethod: 'best_n', participationWeight: 2, awards: { mode: 'share', first: 50, second: 40, third: 30 } });
     expect(bad.status).toBe(400);
     expect(Object.keys(bad.body.errors)).toEqual(expect.arrayContaining(['title', 'participationWeight', 'awards.third', 'bestN']));
+  });
+
+  it('teams whose units do not resolve are not reported as duplicates of each other (both nameless)', async () => {
+    // A unit typed by its name instead of picked: the unit error only, with the typed text to show.
+    const r = await createContest(h, { title: '名称当代码', teams: [{ orgUnit: '青岛分行' }, { orgUnit: '济南分行' }] });
+    expect(r.status).toBe(400);
+    expect(r.body.errors).toEqual({
+      'teams.0.orgUnit': expect.stringMatching(/no org unit "青岛分行"/),
+      'teams.1.orgUnit': expect.stringMatching(/no org unit "济南分行"/),
+    });
+    expect(r.body.fieldCodes['teams.1.orgUnit']).toEqual({ code: 'org_unknown', params: { ref: '济南分行' } });
+    // The owner field too.
+    const owner = await createContest(h, { title: '坏主办', ownerOrgUnit: '青岛' });
+    expect(owner.body.fieldCodes.ownerOrgUnit).toEqual({ code: 'org_unknown', params: { ref: '青岛' } });
   });
 });
 
@@ -202,6 +223,20 @@ describe('board and rankings', () => {
     expect(teams['青岛分行']).toMatchObject({ participants: 2, eligible: 9, score: 95 });
     // Board ETag moved with the fixture attempts.
     expect((await board(h, contestId, 'E1001', etag)).status).toBe(200);
+  });
+
+  it('a participant’s contest page gives their own place and their team’s, not only the board’s top', async () => {
+    const me = await getContest(h, contestId, 'E1002');
+    expect(me.status).toBe(200);
+    expect(me.body.standing).toEqual({ rank: 3, score: 90, ranked: 5, maxScore: expect.any(Number), team: { name: '青岛分行', rank: 1, score: 95, teams: 2 } });
+    // Someone of a team who has not finished a round: no place of their own yet, their team's still.
+    const [idle] = await h.sql`select m.employee_no from app.members m join app.org_units o on o.id = m.org_unit_id
+      where m.active and o.path like '/HQ/QD/%' and m.employee_no not in ('E1001', 'E1002', 'E1008') and m.employee_no like 'E%' order by m.employee_no limit 1`;
+    const other = await getContest(h, contestId, idle!.employee_no as string);
+    expect(other.status).toBe(200);
+    expect(other.body.standing).toMatchObject({ rank: null, score: null, team: { name: '青岛分行', rank: 1 } });
+    // Managers who do not take part get no standing.
+    expect((await getContest(h, contestId, 'T2001')).body.standing).toBeNull();
   });
 
   it('participation weighting changes the team order; settings edits are audited', async () => {

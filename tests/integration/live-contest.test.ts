@@ -88,8 +88,13 @@ describe('joining', () => {
   it('a PIN finds the contest only for its members', async () => {
     const ok = await h.call(livePin, { path: `/api/live/pin/${pin}`, token: await h.tokenFor('E1016'), params: { pin } });
     expect(ok.body).toEqual({ id, title: '消保知识现场赛（测试）' });
-    expect((await h.call(livePin, { path: `/api/live/pin/${pin}`, token: await h.tokenFor('E1001'), params: { pin } })).status).toBe(404);
-    expect((await h.call(livePin, { path: '/api/live/pin/12ab', token: await h.tokenFor('E1016'), params: { pin: '12ab' } })).status).toBe(400);
+    const stranger = await h.call(livePin, { path: `/api/live/pin/${pin}`, token: await h.tokenFor('E1001'), params: { pin } });
+    expect(stranger.status).toBe(404);
+    // Coded, so the join page says it in the reader's language.
+    expect(stranger.body.code).toBe('pin_unknown');
+    const malformed = await h.call(livePin, { path: '/api/live/pin/12ab', token: await h.tokenFor('E1016'), params: { pin: '12ab' } });
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('pin_malformed');
   });
 
   it('members are seated in their own team; others are refused', async () => {
@@ -387,6 +392,12 @@ describe('个人全员答, ties, sudden death, export', () => {
     expect(outsider.body.contests.some((c: { id: string }) => c.id === id)).toBe(false);
   });
 
+  it('the host’s list marks it finished (not merely started); the phone knows it had a 全员答 round', async () => {
+    const list = await h.call(live, { path: '/api/live', token: await h.tokenFor('T2001') });
+    expect(list.body.contests.find((c: { id: string }) => c.id === id)).toMatchObject({ hosts: true, started: true, finished: true });
+    expect((await me(h, id, 'E1006')).body.hasAllRound).toBe(true);
+  });
+
   it('the state is versioned: ETag, 304, one-second caching', async () => {
     const a = await state(h, id);
     expect(a.headers.get('cache-control')).toBe('public, max-age=1');
@@ -416,6 +427,33 @@ describe('个人全员答, ties, sudden death, export', () => {
     const sheet = await readSheetRows(bytes, { sheet: '队伍排名' });
     const firstRow = sheet.rows[0]!.values;
     expect(firstRow.slice(0, 2)).toEqual(['1', '第3队']);
+    // The cover's time is China Standard Time wall-clock text, as the HR export's.
+    const cover = await readSheetRows(bytes, { sheet: '封面' });
+    const at = cover.rows.map((r) => r.values).find((v) => v[0] === '生成时间')![1]!;
+    const cst = new Date(Date.now() + 8 * 3600_000).toISOString();
+    expect(at).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);
+    expect(at.slice(0, 13)).toBe(`${cst.slice(0, 10)} ${cst.slice(11, 13)}`);
+    // A 个人全员答 round was played: its sheet is there.
+    expect((await readSheetRows(bytes, { sheet: '个人全员答得分' })).rows.length).toBeGreaterThan(0);
+  });
+
+  it('a contest without a 个人全员答 round exports no all-zero personal sheet, and the phone hides those points', async () => {
+    const c = await createContest(h, 'T2001', '只有必答题');
+    const singles = (await standardSetup(h)).rounds[0]!.questions;
+    expect((await putSetup(h, c.id, {
+      teams: [{ name: '甲队', orgUnit: 'HQ-CP' }, { name: '乙队', orgUnit: 'QD-OPS' }],
+      rounds: [{ kind: 'required', title: '必答题', questions: singles.slice(0, 2) }],
+    })).status).toBe(200);
+    expect((await join(h, c.id, 'E1006')).status).toBe(200);
+    expect((await host(h, c.id, 'next')).status).toBe(200);
+    expect((await host(h, c.id, 'finish')).status).toBe(200);
+    expect((await me(h, c.id, 'E1006')).body.hasAllRound).toBe(false);
+    const req = new Request(`http://127.0.0.1/api/live/${c.id}/export`, { headers: { authorization: `Bearer ${await h.tokenFor('T2001')}` } });
+    const bytes = new Uint8Array(await (await liveExport(req, { params: { id: c.id } })).arrayBuffer());
+    await expect(readSheetRows(bytes, { sheet: '个人全员答得分' })).rejects.toThrow();
+    const people = await readSheetRows(bytes, { sheet: '个人成绩' });
+    expect(people.header).not.toContain('全员答得分');
+    expect(people.header).toContain('满分（全部答对时）');
   });
 
   it('the event log is append-only for every role, the superuser included', async () => {
