@@ -6,7 +6,7 @@
 import type { Config } from '@netlify/functions';
 import { handle, json } from './_lib/http.ts';
 import { requireUser } from './_lib/auth.ts';
-import { asUser } from './_lib/db.ts';
+import { asService, asUser } from './_lib/db.ts';
 import { idParam } from './_lib/params.ts';
 import { requireRole } from './_lib/manage.ts';
 import { examProblem, loadAttempt, loadSlots } from './_lib/attempts.ts';
@@ -20,7 +20,7 @@ export default handle({
     const claims = await requireUser(req);
     const attemptId = idParam(params, 'attemptId', 'attempt');
     const data = await asUser(claims, async (tx) => {
-      await requireRole(tx, ['trainer', 'hr', 'admin'], 'trainers, HR and administrators');
+      const me = await requireRole(tx, ['trainer', 'hr', 'admin'], 'trainers, HR and administrators');
       const a = await loadAttempt(tx, attemptId);
       if (!a) throw examProblem(404, 'attempt_not_found', 'There is no attempt with this id in your scope.');
       // Your own attempt is reviewed like any taker's (GET /api/attempts/:id, per the review policy);
@@ -32,9 +32,20 @@ export default handle({
       const slots = await loadSlots(tx, attemptId);
       const events = await tx`select kind, at, detail from app.attempt_events where attempt_id = ${attemptId} order by at, id`;
       const responseEvents = await tx`select slot, seq, response, server_at from app.response_events where attempt_id = ${attemptId} order by id`;
-      return { now: await dbNow(tx), a, member, exam, slots, events, responseEvents, administers: await administersAttempt(tx, attemptId) };
+      const administers = await administersAttempt(tx, attemptId);
+      // The same rule as POST /api/attempts/:id/regrade (functions/_lib/manage.ts gradableAttempt).
+      const canRegrade = administers && me.roles.some((r) => r === 'trainer' || r === 'admin');
+      return { now: await dbNow(tx), a, member, exam, slots, events, responseEvents, administers, canRegrade };
     });
-    const { a, member, exam, slots, events, responseEvents, now, administers } = data;
+    const { a, member, exam, slots, events, responseEvents, now, administers, canRegrade } = data;
+    // The attempt's score history (regrades, hand marks). Read as service after the RLS-checked load
+    // above: whoever may open the attempt may see how its score came about, although audit_log's own
+    // policy only shows an entry to its writer, HR of the subtree and admins.
+    const trail = await asService((tx) => tx`
+      select l.id, l.at, l.action, l.before, l.after, l.reason, l.actor_label, m.name as actor_name, m.employee_no as actor_no
+      from app.audit_log l left join app.members m on m.id = l.actor_member_id
+      where (l.entity = 'attempt' and l.entity_id = ${attemptId}) or (l.entity = 'attempt_slot' and l.entity_id like ${`${attemptId}:%`})
+      order by l.id`);
     const saves = new Map<number, number>();
     for (const e of responseEvents) saves.set(Number(e.slot), (saves.get(Number(e.slot)) ?? 0) + 1);
     const show = managerKeyVisibility(exam, administers, a.state !== 'in_progress', now);
@@ -52,6 +63,13 @@ export default handle({
       exam: exam ? { id: exam.id, title: exam.title, kind: exam.kind, passPercent: exam.passPercent, multipleRule: exam.multipleRule, ...paperSize(exam.blueprint) } : null,
       // Whether the caller administers the exam (may grade/regrade) and whether keys are in this view.
       administers, keys: show,
+      // Whether the caller may regrade (trainer/admin administering the exam); the API checks again.
+      canRegrade,
+      audit: trail.map((r) => ({
+        id: Number(r.id), at: (r.at as Date).toISOString(), action: r.action as string, entity: 'attempt', entityId: attemptId,
+        actor: r.actor_name ? { name: r.actor_name as string, employeeNo: r.actor_no as string } : { name: r.actor_label as string, employeeNo: null },
+        before: r.before ?? null, after: r.after ?? null, reason: (r.reason as string | null) ?? null,
+      })),
       slots: slots.map((s) => {
         const v = versions.get(s.versionId);
         return {

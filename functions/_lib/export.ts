@@ -16,7 +16,9 @@ const unitHeader: Record<Basis, string> = { period_end: '机构（期末）', cu
 
 export function detailColumns(basis: Basis): ColumnSpec[] {
   return [
-    { header: '工号', width: 12 }, { header: '姓名', width: 10 }, { header: unitHeader[basis], width: 22 }, { header: '当前机构', width: 22 },
+    { header: '工号', width: 12 }, { header: '姓名', width: 10 }, { header: unitHeader[basis], width: 22 },
+    // Under the "current unit" basis the unit column already is the current unit: no second copy.
+    ...(basis === 'current' ? [] : [{ header: '当前机构', width: 22 }]),
     { header: '岗位', width: 14 }, { header: '期间', width: 9 }, { header: '任务', width: 30 }, { header: '考试/课程', width: 30 },
     { header: '状态', width: 11 }, { header: '成绩', width: 8, numFmt: '0.00' }, { header: '是否通过', width: 9 }, { header: '完成时间', width: 17 },
     { header: '完成时机构', width: 22 }, { header: '尝试次数', width: 9 }, { header: '计分方式', width: 11 }, { header: '截止时间', width: 17 },
@@ -26,10 +28,10 @@ export function detailColumns(basis: Basis): ColumnSpec[] {
 
 const yesNo = (v: boolean | null) => (v === null ? '' : v ? '是' : '否');
 
-export function detailCells(r: PersonRow): CsvCell[] {
+export function detailCells(r: PersonRow, basis: Basis = 'period_end'): CsvCell[] {
   const what = [r.examTitle, r.lessonsTotal ? `课程 ${r.lessonsRead}/${r.lessonsTotal}` : null].filter(Boolean).join('；');
   return [
-    r.employeeNo, r.name, r.unit.name, r.currentUnit, r.position ?? '', r.period, r.assignmentTitle, what,
+    r.employeeNo, r.name, r.unit.name, ...(basis === 'current' ? [] : [r.currentUnit]), r.position ?? '', r.period, r.assignmentTitle, what,
     STATUS_LABELS.zh[r.status], r.score, yesNo(r.passed), formatCst(r.completedAt), r.completedUnit ?? '', r.attempts,
     r.gradingMethod ? GRADING_METHOD_LABELS.zh[r.gradingMethod] : '', formatCst(r.dueAt), r.exemptReason ?? '', r.active ? '在职' : '已停用',
   ];
@@ -85,7 +87,7 @@ export async function exportXlsx(tx: Tx, meta: ExportMeta): Promise<Uint8Array> 
       for (const r of page) {
         summarise(people, r);
         persons.add(r.memberId);
-        yield detailCells(r);
+        yield detailCells(r, meta.query.basis);
       }
     }
   }
@@ -170,7 +172,7 @@ export function csvCopySql(meta: ExportMeta, units: CsvUnits): string {
   const now = literal(meta.generatedAt.toISOString());
   const org = q.basis === 'current' ? 'ap.current_org_unit_id' : q.basis === 'assigned' ? 'ap.assigned_org_unit_id' : 'ap.period_end_org_unit_id';
   const cols = [
-    'm.employee_no', 'm.name', 'u.name', 'm.current_unit', 'm.position', 'x.period', 'x.title',
+    'm.employee_no', 'm.name', 'u.name', ...(q.basis === 'current' ? [] : ['m.current_unit']), 'm.position', 'x.period', 'x.title',
     `case when x.lessons > 0 then concat_ws('；', x.exam_title, '课程 ' || ap.lessons_read || '/' || x.lessons) else x.exam_title end`,
     sqlCase(`app_private.assignment_status(x.due_at, ap.completed_at, ap.started_at, ap.exempt_reason is not null, ${now}::timestamptz)`, STATUS_LABELS.zh),
     'trim_scale(ap.score)', `case ap.passed when true then '是' when false then '否' end`, cst('ap.completed_at'),

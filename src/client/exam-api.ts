@@ -294,7 +294,20 @@ export interface ManageAttemptDetail {
   /** Whether the caller administers the exam, and whether right answers/explanations are in this view. */
   administers: boolean;
   keys: { rightAnswers: boolean; explanations: boolean };
+  /** Whether the caller may regrade this attempt (POST /api/attempts/:id/regrade). */
+  canRegrade: boolean;
+  /** The attempt's score history: regrades and hand marks, oldest first. */
+  audit: Array<{ id: number; at: string; action: string; entity: string; entityId: string; actor: { name: string; employeeNo: string | null }; before: unknown; after: unknown; reason: string | null }>;
 }
+
+export interface RegradeResult {
+  before: { score: number | null; maxScore: number | null; percent: number | null; passed: boolean | null };
+  after: { score: number | null; maxScore: number | null; percent: number | null; passed: boolean | null };
+  changedSlots: number[];
+  auditId: number;
+}
+export const regradeAttempt = (attemptId: string, reason: string) =>
+  api<RegradeResult>(`/api/attempts/${enc(attemptId)}/regrade`, { method: 'POST', body: { reason } });
 
 export const getMyResults = () => api<{ results: MyResultRow[] }>('/api/results').then((r) => r.results);
 export const getManageResults = (examId?: string) =>

@@ -6,22 +6,14 @@ import { signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { formatDateTime } from '../client/format.ts';
 import { getAudit, getChoices, type AuditEntry } from '../client/hr-api.ts';
-import { ACTION_LABELS, hrTr, langOf } from '../i18n/hr.ts';
+import { ACTION_LABELS, actionLabel, hrTr, langOf } from '../i18n/hr.ts';
+import { describeChange, entityText, reasonText } from '../client/audit-format.ts';
 import { translator, type Locale } from '../i18n/index.ts';
 import LoadError from './shared/LoadError.tsx';
 import NoAccess from './shared/NoAccess.tsx';
 import { errorStatus, valueOf } from './shared/resource.ts';
 
 interface Filters { person?: string; examId?: string; period?: string; action?: string }
-
-/** A before/after value as a short readable text: changed keys only, values compact. */
-function describe(before: unknown, after: unknown): { key: string; from: string; to: string }[] {
-  const show = (v: unknown) => (v === null || v === undefined ? '—' : typeof v === 'object' ? JSON.stringify(v) : String(v));
-  const b = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>;
-  const a = (after && typeof after === 'object' ? after : {}) as Record<string, unknown>;
-  const keys = [...new Set([...Object.keys(b), ...Object.keys(a)])].filter((k) => JSON.stringify(b[k]) !== JSON.stringify(a[k]));
-  return keys.slice(0, 8).map((k) => ({ key: k, from: show(b[k]).slice(0, 80), to: show(a[k]).slice(0, 80) }));
-}
 
 export default function AuditLog(props: { locale: Locale }) {
   const t = hrTr(props.locale);
@@ -32,9 +24,11 @@ export default function AuditLog(props: { locale: Locale }) {
   });
   const [pages, setPages] = createSignal<AuditEntry[][]>([]);
   const [next, setNext] = createSignal<number | null>(null);
+  const [names, setNames] = createSignal<Record<string, string>>({});
   const [first, { refetch }] = createResource(() => (hasStoredSession() ? filters() : null), async (f) => {
     const r = await getAudit(f);
     setPages([r.entries]);
+    setNames(r.names ?? {});
     setNext(r.nextBefore);
     return r;
   });
@@ -42,7 +36,8 @@ export default function AuditLog(props: { locale: Locale }) {
   const entries = () => pages().flat();
   const forbidden = () => errorStatus(first) === 403;
   const badFilter = () => (errorStatus(first) === 400 ? (first.error as { errors?: Record<string, string> }).errors ?? {} : {});
-  const labels = ACTION_LABELS[langOf(props.locale)];
+  const lang = langOf(props.locale);
+  const labels = ACTION_LABELS[lang];
 
   onMount(() => { if (!hasStoredSession()) location.assign(signInUrl()); });
 
@@ -51,6 +46,7 @@ export default function AuditLog(props: { locale: Locale }) {
     if (before === null) return;
     const r = await getAudit({ ...filters(), before });
     setPages([...pages(), r.entries]);
+    setNames({ ...names(), ...(r.names ?? {}) });
     setNext(r.nextBefore);
   };
   const apply = (e: SubmitEvent) => {
@@ -110,18 +106,31 @@ export default function AuditLog(props: { locale: Locale }) {
                       <tr data-action={e.action}>
                         <td data-label={t('au.col.at')} class="nowrap">{formatDateTime(e.at, props.locale)}</td>
                         <td data-label={t('au.col.actor')}>{e.actor.employeeNo ? `${e.actor.name}（${e.actor.employeeNo}）` : t('au.system')}</td>
-                        <td data-label={t('au.col.action')}><span class="badge">{labels[e.action] ?? e.action}</span></td>
+                        <td data-label={t('au.col.action')}><span class="badge">{actionLabel(e.action, lang)}</span></td>
                         <td data-label={t('au.col.subject')}>
                           <Show when={e.subject}>{(s) => <div>{s().name}（{s().employeeNo}）<span class="muted"> {s().org}</span></div>}</Show>
+                          <Show when={!e.subject && entityText(e, lang, names())}>{(x) => <div>{x()}</div>}</Show>
                           <Show when={e.examTitle}><div class="muted small">{e.examTitle}</div></Show>
                           <Show when={e.period}><div class="muted small mono">{e.period}</div></Show>
                         </td>
                         <td data-label={t('au.col.change')}>
-                          <ul class="change-list">
-                            <For each={describe(e.before, e.after)}>{(c) => <li><span class="mono">{c.key}</span>: {c.from} → <strong>{c.to}</strong></li>}</For>
-                          </ul>
+                          <dl class="audit-fields">
+                            <For each={describeChange(e, lang, names())}>
+                              {(c) => (
+                                <div classList={{ 'audit-unchanged': !c.changed }}>
+                                  <dt>{c.label}</dt>
+                                  <dd>
+                                    <Show when={c.from !== null} fallback={<span>{c.to}</span>}>
+                                      <span class="muted">{c.from}</span> → <strong>{c.to}</strong>
+                                      <Show when={!c.changed}> <span class="muted small">{t('au.unchanged')}</span></Show>
+                                    </Show>
+                                  </dd>
+                                </div>
+                              )}
+                            </For>
+                          </dl>
                         </td>
-                        <td data-label={t('au.col.reason')}>{e.reason ?? ''}</td>
+                        <td data-label={t('au.col.reason')}>{reasonText(e.reason, lang, names())}</td>
                       </tr>
                     )}
                   </For>

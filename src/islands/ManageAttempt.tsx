@@ -1,9 +1,14 @@
 // /manage/attempt/?id=<attemptId> — trainer/HR/admin view of one attempt: the person, score,
-// every answer (with the key once finished) and the recorded events (focus loss, copy, paste).
-import { createResource, For, onMount, Show } from 'solid-js';
+// every answer (with the key once finished), the recorded behaviour (focus loss, copy, paste), the
+// score history (regrades, hand marks: audit entries) and, for trainers who administer the exam, a
+// regrade action (reason required, confirmed; POST /api/attempts/:id/regrade).
+import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
-import { getManageAttempt } from '../client/exam-api.ts';
+import { getManageAttempt, regradeAttempt, type RegradeResult } from '../client/exam-api.ts';
+import { ApiError } from '../client/api.ts';
+import { describeChange, reasonText } from '../client/audit-format.ts';
+import { actionLabel, hrTr, langOf } from '../i18n/hr.ts';
 import { formatDateTime, formatNumber, type TitleMaps } from '../client/format.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import { ReviewItem } from './exam/ResultView.tsx';
@@ -20,6 +25,36 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
   onMount(() => {
     if (!hasStoredSession()) location.assign(signInUrl());
   });
+
+  const t = hrTr(props.locale);
+  const lang = langOf(props.locale);
+  const [regradeOpen, setRegradeOpen] = createSignal(false);
+  const [reason, setReason] = createSignal('');
+  const [reasonError, setReasonError] = createSignal<string | null>(null);
+  const [working, setWorking] = createSignal(false);
+  const [result, setResult] = createSignal<RegradeResult | null>(null);
+  const scoreOf = (x: { score: number | null; maxScore: number | null }) => `${formatNumber(x.score)} / ${formatNumber(x.maxScore)}`;
+
+  const submitRegrade = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const text = reason().trim();
+    if (text.length < 3) { setReasonError(t('ad.reasonShort')); return; }
+    if (!window.confirm(t('ad.confirm'))) return;
+    setWorking(true);
+    setReasonError(null);
+    try {
+      const r = await regradeAttempt(id, text);
+      setResult(r);
+      setRegradeOpen(false);
+      setReason('');
+      void refetch();
+    } catch (err) {
+      // Field errors (a too-short reason) and refusals (in progress, not your exam) both go next to the field.
+      setReasonError(err instanceof ApiError ? err.errors?.reason ?? (err.detail || err.message) : String(err));
+    } finally {
+      setWorking(false);
+    }
+  };
 
   const eventLabel = (kind: string) => (EVENT_KINDS.indexOf(kind) !== -1 ? tr(`attemptDetail.event.${kind}` as UiKey) : kind);
 
@@ -69,9 +104,72 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
                 </dl>
               </section>
 
+              <Show when={result()}>
+                {(r) => (
+                  <p class="alert alert-success" role="status" data-testid="ad-regrade-result">
+                    {scoreOf(r().before) === scoreOf(r().after) ? t('ad.doneSame', { to: scoreOf(r().after) }) : t('ad.done', { from: scoreOf(r().before), to: scoreOf(r().after) })}
+                    <Show when={r().changedSlots.length > 0}> {t('ad.changedSlots', { list: r().changedSlots.join('、') })}</Show>
+                  </p>
+                )}
+              </Show>
+              <Show when={d().canRegrade && finished()}>
+                <section class="card vstack" aria-labelledby="ad-regrade" data-testid="ad-regrade">
+                  <h2 id="ad-regrade" class="section-title">{t('ad.regrade')}</h2>
+                  <p class="muted small">{t('ad.regradeIntro')}</p>
+                  <Show when={regradeOpen()} fallback={
+                    <div><button type="button" class="btn btn-secondary" onClick={() => { setRegradeOpen(true); setResult(null); }}>{t('ad.regrade')}</button></div>
+                  }>
+                    <form class="vstack" onSubmit={(e) => void submitRegrade(e)} novalidate>
+                      <label class="field">
+                        <span class="label">{t('ad.reason')}</span>
+                        <textarea class="textarea" name="reason" rows="2" maxLength={1000} required placeholder={t('ad.reasonHint')}
+                          value={reason()} onInput={(e) => { setReason(e.currentTarget.value); setReasonError(null); }}
+                          aria-invalid={reasonError() !== null} aria-describedby="ad-reason-error" />
+                        <Show when={reasonError()}><span class="field-error" id="ad-reason-error" role="alert">{reasonError()}</span></Show>
+                      </label>
+                      <div class="cluster">
+                        <button type="submit" class="btn btn-primary" disabled={working()}>{working() ? t('ad.working') : t('ad.submit')}</button>
+                        <button type="button" class="btn btn-ghost" disabled={working()} onClick={() => { setRegradeOpen(false); setReasonError(null); }}>{t('ad.cancel')}</button>
+                      </div>
+                    </form>
+                  </Show>
+                </section>
+              </Show>
+
+              <section aria-labelledby="ad-history" data-testid="ad-history">
+                <h2 id="ad-history" class="section-title">{t('ad.history')}</h2>
+                <Show when={d().audit.length > 0} fallback={<p class="muted">{t('ad.noHistory')}</p>}>
+                  <p class="muted small">{t('ad.historyIntro')}</p>
+                  <div class="table-wrap">
+                    <table class="table">
+                      <thead>
+                        <tr><th scope="col">{tr('attemptDetail.time')}</th><th scope="col">{t('au.col.actor')}</th><th scope="col">{t('au.col.action')}</th><th scope="col">{t('au.col.change')}</th><th scope="col">{t('au.col.reason')}</th></tr>
+                      </thead>
+                      <tbody>
+                        <For each={d().audit}>
+                          {(en) => (
+                            <tr>
+                              <td class="nowrap">{formatDateTime(en.at, props.locale)}</td>
+                              <td>{en.actor.employeeNo ? `${en.actor.name}（${en.actor.employeeNo}）` : t('au.system')}</td>
+                              <td><span class="badge">{actionLabel(en.action, lang)}</span></td>
+                              <td>
+                                <For each={describeChange(en, lang, {})}>
+                                  {(c) => <div class="small"><span class="muted">{c.label}：</span>{c.from === null ? c.to : `${c.from} → ${c.to}`}</div>}
+                                </For>
+                              </td>
+                              <td>{reasonText(en.reason, lang, {})}</td>
+                            </tr>
+                          )}
+                        </For>
+                      </tbody>
+                    </table>
+                  </div>
+                </Show>
+              </section>
+
               <section aria-labelledby="ad-events">
-                <h2 id="ad-events" class="section-title">{tr('attemptDetail.events')}</h2>
-                <Show when={d().events.length > 0} fallback={<p class="muted">{tr('attemptDetail.noEvents')}</p>}>
+                <h2 id="ad-events" class="section-title">{t('ad.events')}</h2>
+                <Show when={d().events.length > 0} fallback={<p class="muted">{t('ad.noEvents')}</p>}>
                   <div class="table-wrap">
                     <table class="table">
                       <thead>

@@ -260,7 +260,12 @@ export default function PeopleAdmin(props: { locale: Locale }) {
                     <td>{p.orgUnit.name}</td>
                     <td>{p.position ?? '—'}</td>
                     <td>{[p.email, p.mobile].filter(Boolean).join(' / ') || '—'}</td>
-                    <td><For each={p.roles.filter((r) => r !== 'employee')}>{(r) => <span class={`badge badge-${r}`}>{t(`role.${r}` as OrgKey)}</span>}</For></td>
+                    <td>
+                      {/* Everyone is an employee; only the extra roles are badges, and a plain employee says so. */}
+                      <Show when={p.roles.some((r) => r !== 'employee')} fallback={<span class="muted">{t('role.employee')}</span>}>
+                        <For each={p.roles.filter((r) => r !== 'employee')}>{(r) => <span class={`badge badge-${r}`}>{t(`role.${r}` as OrgKey)}</span>}</For>
+                      </Show>
+                    </td>
                     <td>{p.active ? t('people.status.active') : <span class="badge badge-danger">{t('people.status.inactive')}</span>}
                       <Show when={!p.hasAccount}><br /><span class="muted small">{t('people.noAccount')}</span></Show></td>
                   </tr>

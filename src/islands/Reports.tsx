@@ -335,6 +335,10 @@ function PersonView(props: { p: PersonAttempts; locale: Locale; t: HrTr; onClose
   );
 }
 
+/** Completed late as a share of those required: the stacked bar is 按时完成率 + 逾期完成率 = 完成率. */
+const lateRate = (r: { completionRate: number | null; onTimeRate: number | null }) =>
+  Math.round(((r.completionRate ?? 0) - (r.onTimeRate ?? 0)) * 100) / 100;
+
 function Charts(props: { r: CompletionReport; trend: { period: string; completionRate: number | null; onTimeRate: number | null }[]; t: HrTr; locale: Locale }) {
   const t = props.t;
   const rows = () => props.r.rows.filter((r) => r.counts.assigned - r.counts.exempt > 0);
@@ -347,7 +351,7 @@ function Charts(props: { r: CompletionReport; trend: { period: string; completio
       labels: rows().map(label),
       datasets: [
         { label: t('rp.chart.onTime'), data: rows().map((r) => r.rates.onTimeRate ?? 0), backgroundColor: COLORS.onTime },
-        { label: t('rp.col.late'), data: rows().map((r) => (r.rates.completionRate ?? 0) - (r.rates.onTimeRate ?? 0)), backgroundColor: COLORS.late },
+        { label: t('rp.chart.lateRate'), data: rows().map((r) => lateRate(r.rates)), backgroundColor: COLORS.late },
       ],
     },
     options: { indexAxis: 'y', animation: false, responsive: true, maintainAspectRatio: false, scales: { x: { ...axisPct, stacked: true }, y: { stacked: true } } },
@@ -376,8 +380,8 @@ function Charts(props: { r: CompletionReport; trend: { period: string; completio
           <ChartCanvas config={completion} label={t('rp.chart.completion')} testid="chart-completion" />
           <table class="table small" data-testid="chart-completion-table">
             <caption class="visually-hidden">{t('rp.chart.tableNote')}</caption>
-            <thead><tr><th scope="col">{t('rp.unit')}</th><th scope="col" class="num">{t('rp.col.completionRate')}</th><th scope="col" class="num">{t('rp.chart.onTime')}</th></tr></thead>
-            <tbody><For each={rows()}>{(r) => <tr><th scope="row">{label(r)}</th><td class="num">{pct(r.rates.completionRate)}</td><td class="num">{pct(r.rates.onTimeRate)}</td></tr>}</For></tbody>
+            <thead><tr><th scope="col">{t('rp.unit')}</th><th scope="col" class="num">{t('rp.col.completionRate')}</th><th scope="col" class="num">{t('rp.chart.onTime')}</th><th scope="col" class="num">{t('rp.chart.lateRate')}</th></tr></thead>
+            <tbody><For each={rows()}>{(r) => <tr><th scope="row">{label(r)}</th><td class="num">{pct(r.rates.completionRate)}</td><td class="num">{pct(r.rates.onTimeRate)}</td><td class="num">{pct(r.rates.completionRate === null ? null : lateRate(r.rates))}</td></tr>}</For></tbody>
           </table>
         </div>
       </section>

@@ -246,7 +246,7 @@ export default function RosterImport(props: { locale: Locale }) {
               <h2 id="roster-preview-title" class="card-title">{t('roster.preview', { file: i().fileName })}</h2>
               <Show when={i().status === 'previewed'}><p class="alert alert-info">{t('roster.previewNote')}</p></Show>
               <p class="muted small">
-                {i().summary.scope.name}（{i().summary.scope.code}）
+                {t('roster.scope')}：{i().summary.scope.name}（{i().summary.scope.code}）
                 <Show when={i().encoding}>{(enc) => <> · {t('roster.encoding', { enc: enc().toUpperCase() })}</>}</Show>
               </p>
               <div class="roster-counts cluster" role="group" aria-label={t('roster.col.outcome')}>

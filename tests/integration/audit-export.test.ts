@@ -221,8 +221,11 @@ describe('the appraisal export', () => {
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await res.arrayBuffer()) as never);
     const rows: string[][] = [];
-    wb.getWorksheet('考核明细')!.eachRow((row) => {
-      rows.push(Array.from({ length: 18 }, (_, i) => { const v = row.getCell(i + 1).value; return v === null || v === undefined ? '' : flat(String(v)); }));
+    const sheet = wb.getWorksheet('考核明细')!;
+    // As many columns as the header has (the "current unit" basis has no separate 当前机构 column).
+    const width = sheet.getRow(1).cellCount;
+    sheet.eachRow((row) => {
+      rows.push(Array.from({ length: width }, (_, i) => { const v = row.getCell(i + 1).value; return v === null || v === undefined ? '' : flat(String(v)); }));
     });
     return { rows, sheets: wb.worksheets.map((w) => w.name) };
   };
