@@ -19,20 +19,36 @@
 // - Terminate ('X') is not forwarded. What a client sent before going away still runs (a backend
 //   would still commit a COMMIT that arrived before the close); then, if it stopped mid-batch, a
 //   Sync and, if a transaction is open, a ROLLBACK are sent for it, all replies swallowed, before
-//   the next client goes. COPY TO STDOUT works: the holder keeps the backend
-//   until its ReadyForQuery. COPY FROM STDIN cannot work (PGlite reads a message at a time and
-//   fails the session when it expects COPY data), so such a statement is replaced before it reaches
-//   the backend by one that raises a clear error (0A000).
+//   the next client goes. COPY TO STDOUT works: the holder keeps the backend until its
+//   ReadyForQuery. COPY FROM STDIN cannot work (PGlite reads a message at a time and fails the
+//   session when it expects COPY data), so a Query or Parse with such a statement anywhere a
+//   statement begins — after comments, parentheses or earlier statements — is replaced before it
+//   reaches the backend by one that raises a clear error (0A000).
+// - What the gate refuses, because its counting of ReadyForQuery would go wrong and one client's
+//   replies would reach another, or the backend would stop answering everyone (security review S1):
+//   every message type but Q, P, B, E, D, C, H, S and X (FunctionCall 'F' earns a ReadyForQuery;
+//   CopyData/CopyDone/CopyFail can only be stray), and a simple Query inside an unsynced extended
+//   batch (after an error the backend skips it). The client gets FATAL 08P01 and is closed like a
+//   client that went away: what it sent before still runs, then Sync/ROLLBACK for it.
+// - Idle holders (like pgbouncer's idle_transaction_timeout): while others wait, a holder idle for
+//   more than `idleTransactionTimeoutMs` (default 30 s) — in a transaction or an unsynced batch with
+//   nothing in flight, or not reading its replies (a stalled COPY TO STDOUT reader) — gets FATAL
+//   25P03 and is closed the same way. A running statement is never idleness; neither is a holder
+//   alone (nobody waits).
+// - Session state is reset between clients: when the backend passes to a DIFFERENT client (status
+//   'I'), the gate first runs DISCARD ALL and swallows its reply, so `SET ROLE`, `SET
+//   session_replication_role`, datestyle, search_path, named prepared statements, temp tables,
+//   advisory locks and LISTEN made by one client never reach the next. The same client going on
+//   keeps its session (no reset): the local server, whose one pool connection is the only client
+//   most of the time, pays nothing. As with pgbouncer in transaction mode, a client's session SET
+//   therefore lasts only until another client has used the backend; our clients use postgres.js
+//   with `prepare: false` (unnamed statements) and transaction-local settings (set_config(..., true),
+//   `on commit drop` temp tables), which neither the interleaving nor the reset disturbs.
+//   Startup parameters other than user and database are not applied: every client sees the
+//   session's own (UTF8, ISO dates, UTC), and new clients are greeted with the startup values.
 // - Backpressure: a client with more than HIGH_WATER bytes of framed messages waiting is paused
 //   until the backend has taken them; the upstream is paused while the holder's socket is full.
 // - Cancel requests are ignored (PGlite cannot cancel a running query); SSL requests get 'N'.
-// - Session state is shared, exactly as with pgbouncer in transaction mode: our clients use
-//   postgres.js with `prepare: false` (unnamed statements only) and transaction-local settings
-//   (set_config(..., true), `on commit drop` temp tables), which the interleaving cannot disturb.
-//   A session-level SET, a named prepared statement, a session advisory lock or a LISTEN made by one
-//   client is seen by the others (docs/decisions/local-server.md lists what does and does not use
-//   them). Startup parameters other than user and database are not applied: every client sees the
-//   session's own (UTF8, ISO dates, UTC).
 //
 // Access (security finding 12): PGlite trusts whoever connects, as superuser. So pglite-socket
 // listens only on a Unix socket inside a private directory (mode 700, created by mkdtemp), and the
@@ -256,6 +272,11 @@ function authenticate(client: net.Socket, verifier: ScramVerifier): Promise<{ st
 const TYPE = {
   query: 0x51, // 'Q' simple query (client)
   parse: 0x50, // 'P' (client)
+  bind: 0x42, // 'B' (client)
+  execute: 0x45, // 'E' Execute (client) / ErrorResponse (backend)
+  describe: 0x44, // 'D' Describe (client)
+  close: 0x43, // 'C' Close (client)
+  flush: 0x48, // 'H' Flush (client)
   sync: 0x53, // 'S' Sync (client) / ParameterStatus (backend)
   terminate: 0x58, // 'X' (client)
   ready: 0x5a, // 'Z' ReadyForQuery (backend)
@@ -328,31 +349,123 @@ function startupMessage(parameters: Record<string, string>): Buffer {
 
 const simpleQuery = (text: string) => message('Q', Buffer.from(`${text}\0`, 'utf8'));
 
-// COPY … FROM STDIN at the start of a statement. PGlite fails its session when it expects COPY data
-// (it reads one message at a time), which would take the database away from every client; the
-// statement is replaced by one that raises an error the client can act on. This guards against an
-// accident (an admin's \copy), not against a determined superuser, who can do worse anyway.
-const COPY_FROM_STDIN = /(?:^|;)\s*copy\b[^;]*?\bfrom\s+stdin\b/i;
+// COPY … FROM STDIN at the start of any statement of a Query (or of a Parse). PGlite fails its
+// session when it expects COPY data (it reads one message at a time), which would take the database
+// away from every client; the statement is replaced by one that raises an error the client can act
+// on. The text is first reduced by `sqlSkeleton` (comments out, literals emptied), so neither
+// `/* load */ copy t from stdin` nor `select ';'; copy …` hides the statement, and a literal that
+// merely contains the words does not trip it. This guards against an accident (an admin's \copy,
+// a script with a header comment), not against a determined superuser, who can do worse anyway.
+const COPY_FROM_STDIN = /(?:^|;)[\s(]*copy\b[^;]*?\bfrom\s+stdin\b/i;
+
+/**
+ * The statement text with comments (`--…`, nested `/* … *\/`) replaced by a space and string
+ * literals, quoted identifiers and dollar-quoted bodies emptied, so that what is left is keywords,
+ * names and punctuation — enough to see where statements begin and what they are.
+ */
+export function sqlSkeleton(text: string): string {
+  let out = '';
+  let i = 0;
+  const n = text.length;
+  const identChar = (c: string | undefined) => c !== undefined && /[\w$\u0080-\uffff]/.test(c);
+  while (i < n) {
+    const c = text[i]!;
+    const next = text[i + 1];
+    if (c === '-' && next === '-') {
+      const end = text.indexOf('\n', i + 2);
+      i = end < 0 ? n : end + 1;
+      out += ' ';
+    } else if (c === '/' && next === '*') {
+      let depth = 1;
+      i += 2;
+      while (i < n && depth > 0) {
+        if (text[i] === '/' && text[i + 1] === '*') (depth++, (i += 2));
+        else if (text[i] === '*' && text[i + 1] === '/') (depth--, (i += 2));
+        else i++;
+      }
+      out += ' ';
+    } else if (c === "'") {
+      // E'…' strings take backslash escapes; standard strings only double the quote.
+      const escapes = /[eE]/.test(text[i - 1] ?? '') && !identChar(text[i - 2]);
+      i++;
+      while (i < n) {
+        if (escapes && text[i] === '\\') i += 2;
+        else if (text[i] === "'" && text[i + 1] === "'") i += 2;
+        else if (text[i] === "'") break;
+        else i++;
+      }
+      i++;
+      out += "''";
+    } else if (c === '"') {
+      i++;
+      while (i < n) {
+        if (text[i] === '"' && text[i + 1] === '"') i += 2;
+        else if (text[i] === '"') break;
+        else i++;
+      }
+      i++;
+      out += '""';
+    } else if (c === '$' && !identChar(text[i - 1])) {
+      const tag = /^\$(?:[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)?\$/.exec(text.slice(i, i + 200));
+      if (!tag) {
+        out += c;
+        i++;
+        continue;
+      }
+      const end = text.indexOf(tag[0], i + tag[0].length);
+      i = end < 0 ? n : end + tag[0].length;
+      out += "''";
+    } else {
+      out += c;
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Whether a statement of the text is COPY … FROM STDIN. */
+export function hasCopyFromStdin(text: string): boolean {
+  // Cheap test first: the local server's queries never mention stdin.
+  return /stdin/i.test(text) && COPY_FROM_STDIN.test(sqlSkeleton(text));
+}
 const COPY_REFUSAL =
   "do $xb$ begin raise exception using errcode = '0A000', message = 'COPY FROM STDIN is not available on the embedded database (PGlite cannot read COPY data over a connection)', hint = 'Load the rows with INSERT, or run on PostgreSQL (DATABASE_URL).'; end $xb$";
 
 /** The message to forward for a client's Query or Parse: itself, or the refusal above. */
 function guardCopyIn(m: Buffer): Buffer {
   if (m[0] === TYPE.query) {
-    return COPY_FROM_STDIN.test(m.subarray(5, m.length - 1).toString('utf8')) ? simpleQuery(COPY_REFUSAL) : m;
+    return hasCopyFromStdin(m.subarray(5, m.length - 1).toString('utf8')) ? simpleQuery(COPY_REFUSAL) : m;
   }
   if (m[0] === TYPE.parse) {
     const nameEnd = m.indexOf(0, 5);
     const textEnd = m.indexOf(0, nameEnd + 1);
-    if (nameEnd < 0 || textEnd < 0 || !COPY_FROM_STDIN.test(m.subarray(nameEnd + 1, textEnd).toString('utf8'))) return m;
+    if (nameEnd < 0 || textEnd < 0 || !hasCopyFromStdin(m.subarray(nameEnd + 1, textEnd).toString('utf8'))) return m;
     // Same statement name, no parameter types: Bind then fails or runs the refusal; either way an error.
     return message('P', Buffer.concat([m.subarray(5, nameEnd + 1), Buffer.from(`${COPY_REFUSAL}\0`, 'utf8'), Buffer.alloc(2)]));
   }
   return m;
 }
 
+/**
+ * What a client may send once authenticated: simple Query, the extended protocol (Parse, Bind,
+ * Execute, Describe, Close, Flush, Sync) and Terminate. Anything else is refused with 08P01 and the
+ * client is closed: FunctionCall ('F') earns a ReadyForQuery the gate would not count (its reply
+ * would reach the next client), CopyData/CopyDone/CopyFail can only be stray (COPY FROM STDIN is
+ * refused, so no COPY IN is ever running), and a password message is out of place.
+ */
+const ACCEPTED = new Set<number>([TYPE.query, TYPE.parse, TYPE.bind, TYPE.execute, TYPE.describe, TYPE.close, TYPE.flush, TYPE.sync, TYPE.terminate]);
+/** Messages that open (or continue) an extended-protocol batch, which only a Sync closes. */
+const EXTENDED = new Set<number>([TYPE.parse, TYPE.bind, TYPE.execute, TYPE.describe, TYPE.close]);
+/** Default for how long a holder may sit idle (in a transaction, mid-batch, not reading) while others wait. */
+const IDLE_HOLDER_TIMEOUT_MS = 30_000;
+/** Run as the gate's own statement when the backend passes to a different client (see top). */
+const SESSION_RESET = simpleQuery('DISCARD ALL');
+
+let clientIds = 0;
+
 /** One authenticated client connection. */
 interface Client {
+  id: number;
   socket: net.Socket;
   reader: MessageReader;
   /** Complete messages not yet forwarded, and their size. */
@@ -360,6 +473,10 @@ interface Client {
   queued: number;
   paused: boolean;
   inLine: boolean;
+  /** When it last joined the line (ms), for the idle-holder timeout. */
+  waitingSince: number;
+  /** It sent Parse/Bind/Execute/Describe/Close and no Sync since (counted as messages arrive). */
+  inBatch: boolean;
   gone: boolean;
 }
 
@@ -384,10 +501,19 @@ class SessionMultiplexer {
   private upstreamFull = false;
   private holderFull = false;
   private stopped = false;
+  /** ReadyForQuery replies still due to the gate's own SESSION_RESET: swallowed, not delivered. */
+  private resetting = 0;
+  /** The client whose messages the backend ran last (its session state is what the backend has). */
+  private lastUser = 0;
+  /** When the holder last did something (a message forwarded, a reply received, its socket drained). */
+  private lastActivity = 0;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly idleTimeoutMs: number;
   readonly clients = new Set<Client>();
 
-  constructor(socketPath: string) {
+  constructor(socketPath: string, idleTimeoutMs: number) {
     this.socketPath = socketPath;
+    this.idleTimeoutMs = idleTimeoutMs;
   }
 
   /** Opens the upstream session (once; again only after it was lost). */
@@ -426,6 +552,8 @@ class SessionMultiplexer {
             this.pending = 0;
             this.unsynced = false;
             this.upstreamFull = false;
+            this.resetting = 0;
+            this.lastUser = 0; // a new backend session carries nobody's state
             this.connecting = null;
             resolve();
             this.schedule();
@@ -440,7 +568,9 @@ class SessionMultiplexer {
 
   /** A client passed authentication: greet it as the backend would, then read its messages. */
   admit(socket: net.Socket, rest: Buffer): void {
-    const client: Client = { socket, reader: new MessageReader(), queue: [], queued: 0, paused: false, inLine: false, gone: false };
+    const client: Client = {
+      id: ++clientIds, socket, reader: new MessageReader(), queue: [], queued: 0, paused: false, inLine: false, waitingSince: 0, inBatch: false, gone: false,
+    };
     this.clients.add(client);
     socket.setNoDelay(true);
     socket.write(Buffer.concat([authMessage(0), ...this.parameters.values(), ...(this.backendKey ? [this.backendKey] : []), message('Z', Buffer.from('I'))]));
@@ -464,12 +594,26 @@ class SessionMultiplexer {
 
   private received(client: Client, messages: Buffer[]) {
     let terminated = false;
+    let refusal: Buffer | null = null;
     for (const m of messages) {
+      const type = m[0]!;
       // Terminate is not forwarded (the session is shared); what came before it still is.
-      if (m[0] === TYPE.terminate) {
+      if (type === TYPE.terminate) {
         terminated = true;
         break;
       }
+      if (!ACCEPTED.has(type)) {
+        refusal = errorMessage('08P01', `the embedded database does not accept protocol message '${String.fromCharCode(type)}' (only simple and extended queries; no FunctionCall, no COPY FROM STDIN)`);
+        break;
+      }
+      if (type === TYPE.query && client.inBatch) {
+        // After an error the backend skips everything up to Sync, this Query included, so the gate
+        // would wait for a ReadyForQuery that never comes. PostgreSQL drivers never send it.
+        refusal = errorMessage('08P01', 'a simple Query arrived inside an extended-protocol batch (send Sync first)');
+        break;
+      }
+      if (EXTENDED.has(type)) client.inBatch = true;
+      else if (type === TYPE.sync) client.inBatch = false;
       client.queue.push(m);
       client.queued += m.length;
     }
@@ -482,12 +626,17 @@ class SessionMultiplexer {
       this.enqueue(client);
       this.schedule();
     }
-    if (terminated) this.drop(client);
+    // What came before the refused message still runs; then the gone-client path ends its batch
+    // (Sync) or transaction (ROLLBACK) for it.
+    if (refusal) this.drop(client, refusal);
+    else if (terminated) this.drop(client);
+    this.watchIdle();
   }
 
   private enqueue(client: Client) {
     if (client.inLine || client === this.holder || !client.queue.length) return;
     client.inLine = true;
+    client.waitingSince = Date.now();
     this.line.push(client);
   }
 
@@ -503,7 +652,19 @@ class SessionMultiplexer {
       next.inLine = false;
       if (!next.queue.length) continue;
       this.holder = next;
+      this.lastActivity = Date.now();
+      if (this.lastUser && this.lastUser !== next.id) {
+        // Another client used the session: clear what it may have left (SET ROLE, SET
+        // session_replication_role, datestyle, search_path, prepared statements, temp tables,
+        // advisory locks, LISTEN). The status is 'I' here, where DISCARD ALL is allowed; its reply is
+        // swallowed. The holder's messages may follow at once: the backend answers in order.
+        this.resetting++;
+        this.pending++;
+        this.send(SESSION_RESET);
+      }
+      this.lastUser = next.id;
       this.pump();
+      this.watchIdle();
       return;
     }
   }
@@ -532,7 +693,10 @@ class SessionMultiplexer {
       client.paused = false;
       client.socket.resume();
     }
-    if (out.length) this.send(out.length === 1 ? out[0]! : Buffer.concat(out));
+    if (out.length) {
+      this.lastActivity = Date.now();
+      this.send(out.length === 1 ? out[0]! : Buffer.concat(out));
+    }
     this.settleGone();
   }
 
@@ -575,13 +739,23 @@ class SessionMultiplexer {
       up.destroy();
       return;
     }
+    this.lastActivity = Date.now();
     let batch: Buffer[] = [];
     for (const m of messages) {
-      if (m[0] === TYPE.sync) this.noteParameter(m);
+      // ParameterStatus is not noted here: a client's SET is undone (DISCARD ALL) before another
+      // client goes, so new clients are greeted with the session's startup values.
       batch.push(m);
       if (m[0] !== TYPE.ready) continue;
       this.status = String.fromCharCode(m[5]!) as 'I' | 'T' | 'E';
       if (this.pending > 0) this.pending--;
+      if (this.resetting > 0) {
+        // The end of the gate's own SESSION_RESET: nothing of it is the holder's, except the
+        // ParameterStatus messages telling it which settings the reset restored (a backend may
+        // send those at any time).
+        this.resetting--;
+        batch = batch.filter((b) => b[0] === TYPE.sync);
+        continue;
+      }
       if (this.pending === 0 && !this.unsynced) {
         // Nothing is in flight: everything so far answers the holder, and the backend is at rest.
         this.deliver(batch);
@@ -591,6 +765,7 @@ class SessionMultiplexer {
     }
     this.deliver(batch);
     this.pump();
+    this.watchIdle();
   }
 
   /** Backend replies go to the holder; those for a client that went away are swallowed. */
@@ -608,7 +783,53 @@ class SessionMultiplexer {
   private unblockHolder() {
     if (!this.holderFull) return;
     this.holderFull = false;
+    this.lastActivity = Date.now();
     this.upstream?.resume();
+    this.watchIdle();
+  }
+
+  /**
+   * Whether the holder is keeping the backend without using it: nothing of its in flight and it
+   * sits in a transaction or an unsynced batch, or its socket is full (it stopped reading). A
+   * statement the backend is running is never idleness (`pending` > 0, socket not full).
+   */
+  private holderIdle(): boolean {
+    const client = this.holder;
+    if (!client || client.gone) return false;
+    if (this.holderFull) return true;
+    return this.pending === 0 && client.queue.length === 0 && (this.status !== 'I' || this.unsynced);
+  }
+
+  /**
+   * Like pgbouncer's idle_transaction_timeout, but only while someone waits: a holder idle for
+   * idleTimeoutMs (counted from its last activity or from when the first waiter arrived, whichever
+   * is later) gets FATAL 25P03 and is closed; the gone-client path syncs and rolls back for it.
+   */
+  private watchIdle() {
+    if (this.stopped || !this.line.length || !this.holderIdle()) {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = null;
+      return;
+    }
+    if (this.idleTimer) return;
+    const since = Math.max(this.lastActivity, this.line[0]!.waitingSince);
+    const wait = Math.max(0, since + this.idleTimeoutMs - Date.now());
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = null;
+      // PGlite runs in this process: a long statement blocks the event loop, and when it ends,
+      // timers run before the socket's reply is read. Decide after the I/O phase (setImmediate),
+      // so a reply that has arrived counts as activity.
+      setImmediate(() => {
+        const client = this.holder;
+        const idleSince = Math.max(this.lastActivity, this.line[0]?.waitingSince ?? Infinity);
+        if (client && this.holderIdle() && Date.now() - idleSince >= this.idleTimeoutMs) {
+          const seconds = Math.round(this.idleTimeoutMs / 100) / 10;
+          this.drop(client, errorMessage('25P03', `terminating connection: it kept the embedded database idle ${this.status === 'I' ? '' : 'in a transaction '}for more than ${seconds} s while other clients waited`));
+        }
+        this.watchIdle();
+      });
+    }, wait);
+    this.idleTimer.unref();
   }
 
   /** The backend answered everything it was sent: keep the holder in a transaction, else hand over. */
@@ -636,20 +857,30 @@ class SessionMultiplexer {
     this.schedule();
   }
 
-  /** A client closed, failed or sent Terminate. Messages it had sent still run; replies are swallowed. */
-  private drop(client: Client) {
+  /**
+   * A client closed, failed, sent Terminate, or is closed by the gate with a FATAL `farewell`.
+   * Messages it had sent still run; replies are swallowed.
+   */
+  private drop(client: Client, farewell?: Buffer) {
     if (client.gone) return;
     client.gone = true;
     this.clients.delete(client);
-    client.socket.destroy();
+    if (farewell) {
+      // Let the error reach a client that reads; one that does not is cut off a second later.
+      client.socket.end(farewell, () => client.socket.destroy());
+      setTimeout(() => client.socket.destroy(), 1000).unref();
+    } else {
+      client.socket.destroy();
+    }
     if (this.stopped) return;
     if (!client.queue.length) {
       const i = this.line.indexOf(client);
       if (i >= 0) this.line.splice(i, 1);
     }
-    if (this.holder !== client) return;
+    if (this.holder !== client) return this.watchIdle();
     this.unblockHolder();
     this.settleGone();
+    this.watchIdle();
   }
 
   /** The upstream connection ended under us (it should not): its holder loses its session. */
@@ -661,6 +892,7 @@ class SessionMultiplexer {
     this.unsynced = false;
     this.upstreamFull = false;
     this.holderFull = false;
+    this.resetting = 0;
     this.status = 'I';
     const client = this.holder;
     this.holder = null;
@@ -694,13 +926,25 @@ class SessionMultiplexer {
 
   stop() {
     this.stopped = true;
+    if (this.idleTimer) clearTimeout(this.idleTimer);
     for (const client of [...this.clients]) this.drop(client);
     this.upstream?.destroy();
     this.upstream = null;
   }
 }
 
-export async function startEmbeddedDatabase(options: { dataDir?: string; port?: number } = {}): Promise<EmbeddedDatabase> {
+export async function startEmbeddedDatabase(
+  options: {
+    dataDir?: string;
+    port?: number;
+    /**
+     * How long a client holding the backend may sit idle — in a transaction, in an unsynced batch, or
+     * not reading its replies — while others wait, before the gate closes it (FATAL 25P03). Default
+     * 30 s, or XB_PGLITE_IDLE_TRANSACTION_TIMEOUT_MS.
+     */
+    idleTransactionTimeoutMs?: number;
+  } = {},
+): Promise<EmbeddedDatabase> {
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
     // The files hold everything (answer keys, scores, password hashes): owner-only.
@@ -716,7 +960,8 @@ export async function startEmbeddedDatabase(options: { dataDir?: string; port?: 
   // One connection: the gate's. pglite-socket's own multiplexing is not used (see top).
   const backend = new PGLiteSocketServer({ db, path: socketPath, maxConnections: 1 });
   await backend.start();
-  const sessions = new SessionMultiplexer(socketPath);
+  const idleTimeoutMs = options.idleTransactionTimeoutMs ?? (Number(process.env.XB_PGLITE_IDLE_TRANSACTION_TIMEOUT_MS) || IDLE_HOLDER_TIMEOUT_MS);
+  const sessions = new SessionMultiplexer(socketPath, idleTimeoutMs);
   await sessions.connect();
 
   const authenticating = new Set<net.Socket>();

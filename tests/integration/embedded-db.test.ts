@@ -62,15 +62,24 @@ async function rawClient(url: string) {
   const password = decodeURIComponent(u.password);
   const socket = net.connect({ host: u.hostname, port: Number(u.port) });
   let buffer = Buffer.alloc(0);
+  let ended = false;
   const waiters: (() => void)[] = [];
   socket.on('data', (d: Buffer) => {
     buffer = Buffer.concat([buffer, d]);
     for (const w of waiters.splice(0)) w();
   });
   socket.on('error', () => {});
+  const closed = new Promise<void>((resolve) => socket.on('close', () => {
+    ended = true;
+    for (const w of waiters.splice(0)) w();
+    resolve();
+  }));
   /** The next backend message. */
   const next = async (): Promise<{ type: string; body: Buffer }> => {
-    while (buffer.length < 5 || buffer.length < 1 + buffer.readInt32BE(1)) await new Promise<void>((r) => waiters.push(r));
+    while (buffer.length < 5 || buffer.length < 1 + buffer.readInt32BE(1)) {
+      if (ended) throw new Error('connection closed');
+      await new Promise<void>((r) => waiters.push(r));
+    }
     const length = buffer.readInt32BE(1);
     const m = { type: String.fromCharCode(buffer[0]!), body: buffer.subarray(5, 1 + length) };
     buffer = buffer.subarray(1 + length);
@@ -114,7 +123,27 @@ async function rawClient(url: string) {
     }
   };
   expect(await readyFor()).toBe('I');
-  return { socket, send, readyFor };
+  /**
+   * Every message but ParameterStatus until ReadyForQuery or the end of the connection, as type letters, with an
+   * ErrorResponse's SQLSTATE (`E:08P01`) and a DataRow's text (`D:…`).
+   */
+  const replies = async () => {
+    const seen: string[] = [];
+    for (;;) {
+      let m: { type: string; body: Buffer };
+      try {
+        m = await next();
+      } catch {
+        return seen;
+      }
+      if (m.type === 'S') continue; // ParameterStatus may come at any time (the gate's reset sends some)
+      if (m.type === 'E') seen.push(`E:${/\0C([^\0]*)\0/.exec(`\0${m.body.toString('latin1')}`)?.[1]}`);
+      else if (m.type === 'D') seen.push(`D:${m.body.toString('utf8').replace(/[\0-\x1f]/g, '')}`);
+      else seen.push(m.type);
+      if (m.type === 'Z') return seen;
+    }
+  };
+  return { socket, send, readyFor, replies, closed, message };
 }
 
 const hasPsql = spawnSync('psql', ['--version']).status === 0;
@@ -392,4 +421,207 @@ describe('sharing the one session', () => {
       await setup.end();
     }
   }, 120_000);
+});
+
+/**
+ * Security review S1: what a client could do to the others through the shared session. Each case
+ * sends what the reviewer's probe sent and checks that the other client (the server's pool) gets
+ * its own answer, promptly.
+ */
+describe('the gate refuses or cuts off what would harm other clients', () => {
+  const IDLE_MS = 400;
+  let gate: EmbeddedDatabase;
+  let server: ReturnType<typeof connect>;
+  beforeAll(async () => {
+    gate = await startEmbeddedDatabase({ idleTransactionTimeoutMs: IDLE_MS });
+    server = connect(gate.url);
+    await server`create table s1_rows (a int primary key)`;
+    await server`create table s1_parent (id int primary key)`;
+    await server`create table s1_child (parent int not null references s1_parent (id))`;
+  });
+  afterAll(async () => {
+    await server?.end({ timeout: 1 });
+    await gate?.stop();
+  });
+
+  /** The server's own query, which must come back within `ms`. */
+  async function serverAnswers<T>(run: () => Promise<T>, ms = 3000): Promise<T> {
+    const result = run();
+    expect(await settlesWithin(result, ms)).toBe(true);
+    return result;
+  }
+
+  const bytes = (type: string, body: Buffer) => {
+    const head = Buffer.alloc(5);
+    head.write(type, 0, 'latin1');
+    head.writeInt32BE(body.length + 4, 1);
+    return Buffer.concat([head, body]);
+  };
+  const parse = (text: string) => bytes('P', Buffer.concat([Buffer.from(`\0${text}\0`), Buffer.alloc(2)]));
+  const bind = () => bytes('B', Buffer.alloc(8));
+  const execute = () => bytes('E', Buffer.alloc(5));
+  const sync = () => bytes('S', Buffer.alloc(0));
+  /** FunctionCall: one text argument, text result. */
+  const functionCall = (oid: number, arg: string) => {
+    const a = Buffer.from(arg);
+    const body = Buffer.alloc(4 + 2 + 2 + 2 + 4 + a.length + 2);
+    let o = body.writeInt32BE(oid, 0);
+    o = body.writeInt16BE(1, o);
+    o = body.writeInt16BE(0, o);
+    o = body.writeInt16BE(1, o);
+    o = body.writeInt32BE(a.length, o);
+    o += a.copy(body, o);
+    body.writeInt16BE(0, o);
+    return bytes('F', body);
+  };
+
+  it("refuses FunctionCall, so its reply cannot reach the next client (P3)", async () => {
+    await server`select 1`;
+    const a = await rawClient(gate.url);
+    // upper(text) is OID 871; the Query behind it would be answered to whoever holds the backend next.
+    a.send(Buffer.concat([functionCall(871, 'abc'), query("select pg_sleep(0.3), 'SECRET-FROM-A' as leaked")]));
+    const got = await serverAnswers(() => server`select 'server own' as x`);
+    expect(got).toEqual([{ x: 'server own' }]);
+    expect(await a.replies()).toEqual(['E:08P01']);
+    await a.closed;
+    expect(await server`select 'again' as x`).toEqual([{ x: 'again' }]);
+  });
+
+  it('refuses stray CopyData, CopyDone and CopyFail outside a COPY (P3)', async () => {
+    for (const type of ['d', 'c', 'f']) {
+      const a = await rawClient(gate.url);
+      a.send(Buffer.concat([bytes(type, Buffer.from(type === 'd' ? 'x' : type === 'f' ? 'no\0' : '')), query('select 1')]));
+      expect(await a.replies()).toEqual(['E:08P01']);
+      await a.closed;
+      expect(await serverAnswers(() => server`select ${type} as t`)).toEqual([{ t: type }]);
+    }
+  });
+
+  it('refuses a simple Query inside an unsynced extended batch, and the database goes on (P2)', async () => {
+    const a = await rawClient(gate.url);
+    // After the failed Parse the backend skips everything up to Sync, this Query included; the gate
+    // used to wait for its ReadyForQuery forever, and every client with it.
+    a.send(Buffer.concat([parse('select nonsense_col'), bind(), execute(), query('select 42'), sync()]));
+    expect(await a.replies()).toEqual(['E:08P01']);
+    await a.closed;
+    expect(await serverAnswers(() => server`select 7 as seven`)).toEqual([{ seven: 7 }]);
+    // A well-formed batch with Sync is still fine, error or not.
+    const b = await rawClient(gate.url);
+    b.send(Buffer.concat([parse('select nonsense_col'), bind(), execute(), sync(), query('select 42')]));
+    expect(await b.replies()).toEqual(['E:42703', 'Z']);
+    expect(await b.replies()).toEqual(['T', 'D:42', 'C', 'Z']);
+    b.socket.destroy();
+  });
+
+  it('closes a holder idle in a transaction while others wait, and rolls its work back (P1)', async () => {
+    const a = await rawClient(gate.url);
+    a.send(query('begin; insert into s1_rows values (1)'));
+    expect(await a.readyFor()).toBe('T');
+    const started = Date.now();
+    expect(await serverAnswers(() => server`select count(*)::int as n from s1_rows`)).toEqual([{ n: 0 }]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(IDLE_MS - 50);
+    expect(await a.replies()).toEqual(['E:25P03']);
+    await a.closed;
+    // Alone, a client may idle in a transaction as long as it likes.
+    const b = await rawClient(gate.url);
+    b.send(query('begin; insert into s1_rows values (2)'));
+    expect(await b.readyFor()).toBe('T');
+    await sleep(IDLE_MS * 2);
+    b.send(query('commit'));
+    expect(await b.readyFor()).toBe('I');
+    b.socket.destroy();
+    expect(await server`select a from s1_rows`).toEqual([{ a: 2 }]);
+  });
+
+  it('closes a holder that leaves an extended batch without Sync while others wait (P1)', async () => {
+    const a = await rawClient(gate.url);
+    a.send(Buffer.concat([parse('select 1'), bind()]));
+    await sleep(50);
+    expect(await serverAnswers(() => server`select 3 as three`)).toEqual([{ three: 3 }]);
+    expect((await a.replies()).at(-1)).toBe('E:25P03'); // after ParseComplete/BindComplete, if sent
+    await a.closed;
+  });
+
+  it('closes a COPY TO STDOUT reader that stopped reading while others wait (P1)', async () => {
+    const a = await rawClient(gate.url);
+    a.socket.pause(); // reads nothing more: its buffers and then the gate's fill up
+    a.send(query("copy (select i, repeat('x', 1000) from generate_series(1, 30000) as i) to stdout"));
+    await sleep(300);
+    expect(await serverAnswers(() => server`select 4 as four`, 5000)).toEqual([{ four: 4 }]);
+    a.socket.destroy();
+  });
+
+  it('never cuts a holder whose statement is running or who is reading (P1)', async () => {
+    const a = await rawClient(gate.url);
+    // A statement several times the timeout (PGlite runs it in this process, blocking timers too).
+    a.send(query('select pg_sleep(1.2)'));
+    await sleep(50);
+    const waiting = server`select 5 as five`;
+    expect(await a.replies()).toEqual(['T', 'D:', 'C', 'Z']);
+    expect(await waiting).toEqual([{ five: 5 }]);
+    // A slow but steady COPY reader (pauses shorter than the timeout) gets every row.
+    let tail = '';
+    a.socket.on('data', (d: Buffer) => {
+      tail = (tail + d.toString('latin1')).slice(-20000);
+    });
+    const copyDone = new Promise<void>((resolve) => {
+      const check = setInterval(() => {
+        // CommandComplete comes after the last row.
+        if (tail.includes('COPY 5000')) (clearInterval(check), resolve());
+      }, 20);
+    });
+    a.send(query("copy (select i, repeat('y', 1000) from generate_series(1, 5000) as i) to stdout"));
+    const other = server`select 6 as six`;
+    const pacer = setInterval(() => {
+      a.socket.pause();
+      setTimeout(() => a.socket.resume(), IDLE_MS / 2);
+    }, IDLE_MS);
+    try {
+      expect(await settlesWithin(copyDone, 20_000)).toBe(true); // every row, none cut off
+    } finally {
+      clearInterval(pacer);
+      a.socket.resume();
+    }
+    expect(tail).not.toContain('25P03');
+    expect(await other).toEqual([{ six: 6 }]);
+    a.socket.destroy();
+  }, 30_000);
+
+  it("resets one client's session state before another client's statements (P6)", async () => {
+    await server`select 1`;
+    const a = await rawClient(gate.url);
+    a.send(query('create role s1_r1'));
+    await a.readyFor();
+    a.send(query("set session_replication_role = replica; set datestyle = 'SQL, DMY'; set search_path = pg_catalog; create temp table s1_tmp (a int)"));
+    expect(await a.readyFor()).toBe('I');
+    a.send(query('set role s1_r1'));
+    expect(await a.readyFor()).toBe('I');
+    // The same client going on keeps its settings (nothing is reset between its own requests).
+    a.send(query("select current_user || ' ' || current_setting('datestyle')"));
+    expect(await a.replies()).toEqual(['T', 'D:s1_r1 SQL, DMY', 'C', 'Z']);
+    const [row] = await serverAnswers(() => server`
+      select current_user as who, current_setting('session_replication_role') as srr,
+             current_setting('datestyle') as ds, current_setting('search_path') as sp,
+             to_regclass('pg_temp.s1_tmp') is null as tmp_gone, ${'2026-12-01'}::date::text as d`);
+    expect(row).toEqual({ who: 'postgres', srr: 'origin', ds: 'ISO, MDY', sp: 'public', tmp_gone: true, d: '2026-12-01' });
+    // Triggers and foreign keys are enforced again (session_replication_role = replica turns them off).
+    await expect(server`insert into s1_child values (99)`).rejects.toMatchObject({ code: '23503' });
+    a.socket.destroy();
+  });
+
+  it('refuses COPY FROM STDIN behind comments, parentheses and earlier statements (P5)', async () => {
+    for (const text of [
+      '/* load */ copy s1_rows from stdin',
+      '-- header\n  copy s1_rows from stdin',
+      '/* outer /* nested */ still comment */ COPY s1_rows FROM STDIN',
+      "select ';'; (copy s1_rows from/**/stdin)",
+      "select $x$ ; $x$; copy s1_rows (a) from stdin with (format csv)",
+    ]) {
+      await expect(server.unsafe(text).simple(), text).rejects.toMatchObject({ code: '0A000' });
+    }
+    // The words inside literals and comments are not a COPY.
+    expect(await server.unsafe("select 'copy t from stdin' as t").simple()).toEqual([{ t: 'copy t from stdin' }]);
+    expect(await server.unsafe('select $$; copy t from stdin$$ as t /* ; copy t from stdin */').simple()).toEqual([{ t: '; copy t from stdin' }]);
+    expect(await server`select 1 as one`).toEqual([{ one: 1 }]);
+  });
 });
