@@ -2,7 +2,7 @@
 // at TEST_DATABASE_URL in a fresh throwaway database), migrations and the demo seed applied, local
 // auth served over real HTTP for JWKS and supabase-js, and the functions called with real Requests.
 import http from 'node:http';
-import { cpSync, existsSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -73,9 +73,31 @@ async function prepareDatabase(url: string): Promise<void> {
  * The run's template: prepared once per `vitest run` (tests/integration/global-setup.ts provides
  * the folder), then copied for every test file. Preparing costs ~15 s (PGlite start, 1,000+ question
  * versions synced, seed); a copy starts in under a second: an embedded data directory copied on
- * disk, or `create database … template …` on PostgreSQL. Files run one at a time (vitest config),
- * but helpers of other checkouts may share the machine, so the template is built aside and renamed.
+ * disk, or `create database … template …` on PostgreSQL. Files run side by side (vitest config):
+ * the first one builds the template under a lock, the others wait for it.
  */
+/**
+ * Runs `build` once per run across the test files running side by side: the first file to take
+ * the lock (an atomic mkdir) builds `marker`; the others wait for it. A failed build releases the
+ * lock, so the next file tries again and reports its own error.
+ */
+async function buildOnce(marker: string, build: () => Promise<void>): Promise<void> {
+  const lock = `${marker}.lock`;
+  while (!existsSync(marker)) {
+    try {
+      mkdirSync(lock);
+    } catch {
+      await new Promise((r) => setTimeout(r, 200));
+      continue;
+    }
+    try {
+      if (!existsSync(marker)) await build();
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+  }
+}
+
 async function templatedDatabase(prefix: string): Promise<{ url: string; drop(): Promise<void> }> {
   const runDir = inject('xbTemplateDir');
   if (!runDir) {
@@ -86,14 +108,15 @@ async function templatedDatabase(prefix: string): Promise<{ url: string; drop():
   const base = process.env.TEST_DATABASE_URL;
   if (!base) {
     const template = path.join(runDir, 'pglite');
-    if (!existsSync(template)) {
-      const building = `${template}.building-${process.pid}-${randomBytes(4).toString('hex')}`;
+    await buildOnce(template, async () => {
+      const building = `${template}.building`;
+      rmSync(building, { recursive: true, force: true });
       const embedded = await startEmbeddedDatabase({ dataDir: building });
       await prepareDatabase(embedded.url);
       await embedded.stop();
-      try { renameSync(building, template); } catch { rmSync(building, { recursive: true, force: true }); }
+      renameSync(building, template);
       rmSync(`${building}.password`, { force: true });
-    }
+    });
     const copy = mkdtempSync(path.join(os.tmpdir(), 'xb-test-db-'));
     const dataDir = path.join(copy, 'pglite');
     cpSync(template, dataDir, { recursive: true });
@@ -108,13 +131,12 @@ async function templatedDatabase(prefix: string): Promise<{ url: string; drop():
   }
   // PostgreSQL: the template's name is kept in the run folder; global-setup drops it at the end.
   const nameFile = path.join(runDir, 'postgres-template');
-  let template = existsSync(nameFile) ? readFileSync(nameFile, 'utf8').trim() : '';
-  if (!template) {
+  await buildOnce(nameFile, async () => {
     const database = await throwawayDatabase('xb_tpl');
     await prepareDatabase(database.url);
-    template = new URL(database.url).pathname.slice(1);
-    writeFileSync(nameFile, template);
-  }
+    writeFileSync(nameFile, new URL(database.url).pathname.slice(1));
+  });
+  const template = readFileSync(nameFile, 'utf8').trim();
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = openSql(base);
   try {
