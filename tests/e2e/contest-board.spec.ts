@@ -78,9 +78,9 @@ test('an online mock contest between 青岛分行 and 济南分行 on the projec
   await trainer.locator('input[name="title"]').fill(title);
   await trainer.locator('select[name="round-0"]').selectOption({ label: `${title} 第一轮` });
   await trainer.getByRole('button', { name: '添加机构队伍' }).click();
-  await trainer.locator('input[name="team-0-org"]').fill('QD');
+  await trainer.locator('select[name="team-0-org"]').selectOption('QD');
   await trainer.getByRole('button', { name: '添加机构队伍' }).click();
-  await trainer.locator('input[name="team-1-org"]').fill('JN');
+  await trainer.locator('select[name="team-1-org"]').selectOption('JN');
   await trainer.getByTestId('save-contest').click();
   await expect(trainer.getByRole('heading', { level: 1, name: title })).toBeVisible();
   await trainer.getByTestId('publish').click();

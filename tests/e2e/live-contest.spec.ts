@@ -56,7 +56,12 @@ test('a live contest between four departments, run to the end on phones and a bi
   const id = new URL(host.url()).searchParams.get('id')!;
   const teams = host.locator('[data-testid=team-row]');
   await expect(teams).toHaveCount(4);
-  for (const [i, code] of DEPARTMENTS.entries()) await teams.nth(i).locator('[data-testid=team-unit]').selectOption(code);
+  for (const [i, code] of DEPARTMENTS.entries()) {
+    await teams.nth(i).locator('[data-testid=team-unit]').selectOption(code);
+    // Picking a unit names the team after it; the host may still type a name of their own.
+    await expect(teams.nth(i).locator('input').first()).not.toHaveValue(`第${i + 1}队`);
+    await teams.nth(i).locator('input').first().fill(`第${i + 1}队`);
+  }
   // Default rounds: 必答 4 · 抢答 4 · 风险 4 · 加赛 2; two 抢答 questions are enough here.
   const rounds = host.locator('[data-testid=round-row]');
   await expect(rounds).toHaveCount(4);
