@@ -145,6 +145,10 @@ test('a live contest between four departments, run to the end on phones and a bi
   await click('reveal');
   await click('next');
   await phase('请看题');
+  // The phone polls (≤ 1 s): until it has the new question it may still offer a later buzz on the
+  // last one (refused as not current). Wait for the new question before pressing early.
+  await expect(phones[3]!.locator('main')).toContainText('第 2 题');
+  await expect(phones[3]!.locator('main')).toContainText('请看题');
   await expect(phones[3]!.locator('[data-testid=play-buzz]')).toBeVisible();
   await phones[3]!.locator('[data-testid=play-buzz]').click();
   await expect(phones[3]!.locator('[data-testid=play-buzz-state]')).toContainText('犯规');
