@@ -44,21 +44,8 @@ export async function syncLiveResults(tx: Tx, entry: Entry, cause: string, reaso
   return Number(r!.n);
 }
 
-export interface LiveRecord {
-  contestId: string;
-  contestTitle: string;
-  finishedAt: string;
-  teamName: string;
-  teamRank: number;
-  teamsCount: number;
-  teamScore: number;
-  answered: number;
-  correct: number;
-  personalPoints: number;
-  allQuestions: number;
-  roundScore: number;
-  roundMax: number;
-}
+import type { LiveRecord } from '../../src/core/live-results.ts';
+export type { LiveRecord };
 
 export function recordFromRow(r: Record<string, unknown>): LiveRecord {
   return {

@@ -137,3 +137,20 @@ export function livePersonResults(setup: LiveSetup, state: LiveState): LivePerso
   out.sort((a, b) => a.teamRank - b.teamRank || b.roundScore - a.roundScore || (a.memberId < b.memberId ? -1 : 1));
   return out;
 }
+
+/** One person's stored live-contest record as the API serves it (app.live_results, read side). */
+export interface LiveRecord {
+  contestId: string;
+  contestTitle: string;
+  finishedAt: string;
+  teamName: string;
+  teamRank: number;
+  teamsCount: number;
+  teamScore: number;
+  answered: number;
+  correct: number;
+  personalPoints: number;
+  allQuestions: number;
+  roundScore: number;
+  roundMax: number;
+}

@@ -9,23 +9,10 @@ import { formatDateTime, formatNumber } from '../client/format.ts';
 import { lv } from '../i18n/live.ts';
 import type { Locale } from '../i18n/index.ts';
 import { valueOf } from './shared/resource.ts';
+import type { LiveRecord } from '../core/live-results.ts';
 import '../styles/live-records.css';
 
-export interface LiveRecord {
-  contestId: string;
-  contestTitle: string;
-  finishedAt: string;
-  teamName: string;
-  teamRank: number;
-  teamsCount: number;
-  teamScore: number;
-  answered: number;
-  correct: number;
-  personalPoints: number;
-  allQuestions: number;
-  roundScore: number;
-  roundMax: number;
-}
+export type { LiveRecord };
 
 export const getLiveRecords = (member?: string) =>
   api<{ person: { name: string; employeeNo: string }; records: LiveRecord[] }>(`/api/live-results${member ? `?member=${encodeURIComponent(member)}` : ''}`);

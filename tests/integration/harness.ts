@@ -43,11 +43,18 @@ export async function throwawayDatabase(prefix: string): Promise<{ url: string; 
     const embedded = await startEmbeddedDatabase();
     return { url: embedded.url, drop: () => embedded.stop() };
   }
-  const base = process.env.TEST_DATABASE_URL;
+  return postgresDatabase(process.env.TEST_DATABASE_URL, prefix, null);
+}
+
+/** A new database on the PostgreSQL at `base` (empty, or a copy of `template`), dropped by `drop()`. */
+async function postgresDatabase(base: string, prefix: string, template: string | null): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = openSql(base);
-  await admin.unsafe(`create database ${name}`);
-  await admin.end();
+  try {
+    await admin.unsafe(`create database ${name}${template ? ` template ${template}` : ''}`);
+  } finally {
+    await admin.end();
+  }
   const u = new URL(base);
   u.pathname = `/${name}`;
   return {
@@ -136,24 +143,7 @@ async function templatedDatabase(prefix: string): Promise<{ url: string; drop():
     await prepareDatabase(database.url);
     writeFileSync(nameFile, new URL(database.url).pathname.slice(1));
   });
-  const template = readFileSync(nameFile, 'utf8').trim();
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const admin = openSql(base);
-  try {
-    await admin.unsafe(`create database ${name} template ${template}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(base);
-  u.pathname = `/${name}`;
-  return {
-    url: u.toString(),
-    async drop() {
-      const a = openSql(base);
-      await a.unsafe(`drop database if exists ${name} with (force)`);
-      await a.end();
-    },
-  };
+  return postgresDatabase(base, prefix, readFileSync(nameFile, 'utf8').trim());
 }
 
 export async function startHarness(): Promise<Harness> {
