@@ -15,11 +15,10 @@ import { randomBytes } from 'node:crypto';
 import { openSql, type Sql, type Tx } from '../src/server/sql.ts';
 import { migrate } from '../src/server/migrate.ts';
 import { loadMe } from '../functions/_lib/members.ts';
-import { completionReport, PER_UNIT_SQL, exportRows, type ReportQuery } from '../functions/_lib/reports.ts';
-import { exportCsvStream, exportXlsx, detailColumns, type ExportMeta } from '../functions/_lib/export.ts';
-import { literal } from '../functions/_lib/db.ts';
-import { GRADING_METHOD_LABELS, STATUS_LABELS } from '../src/core/completion.ts';
-import { csvField } from '../src/core/csv.ts';
+import { completionReport, PER_UNIT_SQL, type ReportQuery } from '../functions/_lib/reports.ts';
+import { CSV_SPLIT, csvUnits, exportCsvStream, exportXlsx, type ExportMeta } from '../functions/_lib/export.ts';
+import { asUserOnOneSnapshot } from '../functions/_lib/db.ts';
+import type { Claims } from '../functions/_lib/auth.ts';
 import { appendResults, arg, machineLine, median, table } from './_lib.ts';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -65,64 +64,17 @@ const timed = async <T>(fn: () => Promise<T>): Promise<[number, T]> => {
   return [performance.now() - t0, r];
 };
 
-/**
- * The CSV export's statement as it was before the export-speed work (functions/_lib/export.ts at
- * e7c79ec, and the regular-expression formula guard of 20261201000400 as csv_safe_regex, created in
- * the throwaway database below), run by the same stream code in the same run, so the before/after
- * ratio is measured at the same machine load. Its bytes must equal the new statement's.
- */
-function csvCopySqlBefore(meta: ExportMeta): string {
-  const sqlCase = (expr: string, labels: Record<string, string>) =>
-    `case ${expr} ${Object.entries(labels).map(([k, v]) => `when ${literal(k)} then ${literal(v)}`).join(' ')} end`;
-  const cst = (expr: string) => `to_char((${expr} at time zone 'UTC') + interval '8 hours', 'YYYY-MM-DD HH24:MI')`;
-  const q = meta.query;
-  const now = literal(meta.generatedAt.toISOString());
-  const org = q.basis === 'current' ? 'ap.current_org_unit_id' : q.basis === 'assigned' ? 'ap.assigned_org_unit_id' : 'ap.period_end_org_unit_id';
-  const safe = 'app_private.csv_safe_regex';
-  return `copy (
-    with x as materialized (
-      select a.id, a.title, a.period, a.due_at, cardinality(a.lesson_ids) as lessons, e.title as exam_title, e.grading_method
-      from app.assignments a left join app.exams e on e.id = a.exam_id
-      where a.period = ${literal(q.period)} and a.status = 'active' ${q.assignmentId ? `and a.id = ${literal(q.assignmentId)}::uuid` : ''}
-    ), ou as materialized (select id, name, path from app_private.managed_units())
-    select ${safe}(m.employee_no), ${safe}(m.name), ${safe}(u.name), ${safe}(cu.name),
-           ${safe}(m.position), x.period, ${safe}(x.title),
-           ${safe}(nullif(concat_ws('；', x.exam_title, case when x.lessons > 0 then '课程 ' || ap.lessons_read || '/' || x.lessons end), '')),
-           ${sqlCase(`app_private.assignment_status(x.due_at, ap.completed_at, ap.started_at, ap.exempt_reason is not null, ${now}::timestamptz)`, STATUS_LABELS.zh)},
-           trim_scale(ap.score), case ap.passed when true then '是' when false then '否' end, ${cst('ap.completed_at')},
-           ${safe}(co.name), ap.attempts_counted, ${sqlCase('x.grading_method', GRADING_METHOD_LABELS.zh)}, ${cst('x.due_at')},
-           ${safe}(ap.exempt_reason), case when m.active then '在职' else '已停用' end
-    from app.assignment_people ap
-    join x on x.id = ap.assignment_id
-    join app.members m on m.id = ap.member_id
-    join ou u on u.id = ${org}
-    left join ou cu on cu.id = m.org_unit_id
-    left join ou co on co.id = ap.completed_org_unit_id
-    where u.path like ${literal(meta.unit.path)} || '%'
-    order by u.path, m.employee_no, x.due_at, x.id
-  ) to stdout with (format csv)`;
+/** CPU time (user + system, ms) of local server processes together, from /proc; null when one is not readable. */
+function sumCpu(pids: number[]): number | null {
+  let sum = 0;
+  for (const pid of pids) {
+    const ms = procCpuMs(pid);
+    if (ms === null) return null;
+    sum += ms;
+  }
+  return sum;
 }
 
-/** The old stream: same BOM and header, the old statement, default work_mem and JIT. */
-function exportCsvStreamBefore(run: (fn: (tx: Tx) => Promise<void>) => Promise<void>, meta: ExportMeta): ReadableStream<Uint8Array> {
-  const enc = new TextEncoder();
-  return new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        controller.enqueue(enc.encode('\uFEFF' + detailColumns(meta.query.basis).map((c) => csvField(c.header)).join(',') + '\n'));
-        await run(async (tx) => {
-          const stream = await tx.unsafe(csvCopySqlBefore(meta)).readable();
-          for await (const chunk of stream as AsyncIterable<Uint8Array>) controller.enqueue(new Uint8Array(chunk));
-        });
-        controller.close();
-      } catch (err) {
-        controller.error(err);
-      }
-    },
-  });
-}
-
-/** CPU time (user + system, ms) of a local server process, from /proc; null when not readable. */
 function procCpuMs(pid: number): number | null {
   try {
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
@@ -189,10 +141,6 @@ try {
   }
   await sql.unsafe('vacuum analyze');
   }
-  // The old formula guard, for the same-run baseline of the CSV export (see csvCopySqlBefore).
-  await sql.unsafe(`create or replace function app_private.csv_safe_regex(t text) returns text language sql immutable parallel safe
-                    as $f$ select case when t ~ '^[=+\\-@\\t\\r]' then '''' || t else t end $f$`);
-  await sql.unsafe('grant execute on function app_private.csv_safe_regex(text) to authenticated');
   const [{ n: rows }] = (await sql`select count(*)::int as n from app.assignment_people`) as unknown as [{ n: number }];
   log(`${rows} assignment_people rows`);
 
@@ -230,61 +178,73 @@ try {
     return { me, unit: u as never, query, generatedAt: new Date() };
   });
   const m = await meta(q);
-  // CSV of the whole scope: the new statement and the old one, alternately, EXPORT_RUNS times each;
-  // wall time, the database backend's CPU time and this process's CPU time (receiving and forwarding
-  // the COPY stream); and a hash of the bytes — both must write the same file.
+  // CSV of the whole scope, written by CSV_SPLIT.workers connections on one snapshot (what the API
+  // does) and, alternately in the same run, by one connection: wall time, the database backends' CPU
+  // time (summed over the connections) and this process's CPU time; the bytes must be identical.
+  // Through functions/_lib/db.ts asUserOnOneSnapshot on the shared pool, as the function runs it.
+  process.env.DATABASE_URL = url.toString();
+  process.env.DATABASE_POOL_MAX = '4';
+  delete process.env.DATABASE_CONNECTION;
+  const hrClaims = { sub: hrSub, role: 'authenticated' } as unknown as Claims;
   type CsvRun = { ms: number; bytes: number; dbCpu: number | null; nodeCpu: number; hash: string };
-  const csvRun = async (make: typeof exportCsvStream): Promise<CsvRun> => {
-    let pid = 0;
+  const csvRun = async (rowsKind: 'detail' | 'person', workers: number): Promise<CsvRun> => {
+    let pids: number[] = [];
     const c0 = process.cpuUsage();
     let db0: number | null = null;
     const t = performance.now();
-    const stream = make((fn) => asHr(hrSub, async (tx) => {
-      pid = Number((await tx`select pg_backend_pid() as p`)[0]!.p);
-      db0 = procCpuMs(pid);
-      await fn(tx);
-    }), m);
+    const stream = exportCsvStream((n, fn) => asUserOnOneSnapshot(hrClaims, n, async (txs) => {
+      pids = await Promise.all(txs.map(async (tx) => Number((await tx`select pg_backend_pid() as p`)[0]!.p)));
+      db0 = sumCpu(pids);
+      await fn(txs);
+    }), m, rowsKind, { ...CSV_SPLIT, workers });
     const hash = createHash('sha256');
     let bytes = 0;
     for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) { bytes += chunk.byteLength; hash.update(chunk); }
     const ms = performance.now() - t;
-    const db1 = procCpuMs(pid);
+    const db1 = sumCpu(pids);
     const c = process.cpuUsage(c0);
     return { ms, bytes, dbCpu: db0 !== null && db1 !== null ? db1 - db0 : null, nodeCpu: (c.user + c.system) / 1000, hash: hash.digest('hex') };
   };
-  const after: CsvRun[] = [];
-  const before: CsvRun[] = [];
+  const split: CsvRun[] = [];
+  const single: CsvRun[] = [];
   for (let i = 0; i < EXPORT_RUNS; i++) {
-    after.push(await csvRun(exportCsvStream));
-    log(`csv (new) ${i + 1}: ${after.at(-1)!.ms.toFixed(0)} ms, db cpu ${after.at(-1)!.dbCpu} ms, load ${os.loadavg()[0]!.toFixed(1)}`);
-    before.push(await csvRun(exportCsvStreamBefore));
-    log(`csv (before) ${i + 1}: ${before.at(-1)!.ms.toFixed(0)} ms, db cpu ${before.at(-1)!.dbCpu} ms, load ${os.loadavg()[0]!.toFixed(1)}`);
+    split.push(await csvRun('detail', CSV_SPLIT.workers));
+    log(`csv (${CSV_SPLIT.workers} connections) ${i + 1}: ${split.at(-1)!.ms.toFixed(0)} ms, db cpu ${split.at(-1)!.dbCpu} ms, load ${os.loadavg()[0]!.toFixed(1)}`);
+    single.push(await csvRun('detail', 1));
+    log(`csv (1 connection) ${i + 1}: ${single.at(-1)!.ms.toFixed(0)} ms, db cpu ${single.at(-1)!.dbCpu} ms, load ${os.loadavg()[0]!.toFixed(1)}`);
   }
-  const hashes = new Set([...after, ...before].map((r) => r.hash));
-  if (hashes.size !== 1) throw new Error('the new and the old CSV statements wrote different files');
-  const csvBytes = after[0]!.bytes;
+  const hashes = new Set([...split, ...single].map((r) => r.hash));
+  if (hashes.size !== 1) throw new Error('the split and the single-connection CSV differ');
+  const csvBytes = split[0]!.bytes;
   const med = (runs: CsvRun[], k: 'ms' | 'dbCpu' | 'nodeCpu') => median(runs.map((r) => r[k] ?? NaN));
   const csvRow = (label: string, runs: CsvRun[]) => [label, `${Math.round(med(runs, 'ms'))} ms`,
     `${Math.round(Math.min(...runs.map((r) => r.ms)))}–${Math.round(Math.max(...runs.map((r) => r.ms)))} ms · ${(csvBytes / 1e6).toFixed(0)} MB · db CPU ${Math.round(med(runs, 'dbCpu'))} ms · Node CPU ${Math.round(med(runs, 'nodeCpu'))} ms`,
     rows.toLocaleString('en')];
-  results.push(csvRow(`export CSV, whole bank (${rows.toLocaleString('en')} rows), new statement`, after));
-  results.push(csvRow('export CSV, whole bank, before (same run, same stream code, old statement)', before));
-  results.push(['export CSV, before / new (same run, medians)', `wall ×${(med(before, 'ms') / med(after, 'ms')).toFixed(2)}`, `db CPU ×${(med(before, 'dbCpu') / med(after, 'dbCpu')).toFixed(2)} · identical bytes (sha256 ${after[0]!.hash.slice(0, 12)}…)`, '']);
-  log(`csv: new median ${med(after, 'ms').toFixed(0)} ms, before ${med(before, 'ms').toFixed(0)} ms`);
+  results.push(csvRow(`export CSV, whole bank (${rows.toLocaleString('en')} rows), ${CSV_SPLIT.workers} connections on one snapshot (as the API does)`, split));
+  results.push(csvRow('export CSV, whole bank, 1 connection (same run, same code)', single));
+  results.push(['export CSV, 1 connection / split (same run, medians)', `wall ×${(med(single, 'ms') / med(split, 'ms')).toFixed(2)}`, `db CPU ×${(med(single, 'dbCpu') / med(split, 'dbCpu')).toFixed(2)} · identical bytes (sha256 ${split[0]!.hash.slice(0, 12)}…)`, '']);
+  log(`csv: split median ${med(split, 'ms').toFixed(0)} ms, one connection ${med(single, 'ms').toFixed(0)} ms`);
   // The per-person CSV (rows=person: the 人员汇总 sheet as a file) of the same scope.
   const personRuns: CsvRun[] = [];
-  for (let i = 0; i < EXPORT_RUNS; i++) personRuns.push(await csvRun((run, mm) => exportCsvStream(run, mm, 'person')));
+  for (let i = 0; i < EXPORT_RUNS; i++) personRuns.push(await csvRun('person', 1));
   results.push([`export CSV rows=person (人员汇总), whole bank (${MEMBERS.toLocaleString('en')} people)`, `${Math.round(med(personRuns, 'ms'))} ms`,
     `${Math.round(Math.min(...personRuns.map((r) => r.ms)))}–${Math.round(Math.max(...personRuns.map((r) => r.ms)))} ms · ${(personRuns[0]!.bytes / 1e6).toFixed(1)} MB · db CPU ${Math.round(med(personRuns, 'dbCpu'))} ms · Node CPU ${Math.round(med(personRuns, 'nodeCpu'))} ms`, '']);
   log(`csv rows=person: median ${med(personRuns, 'ms').toFixed(0)} ms`);
   const oneAssignment = { ...q, assignmentId: (await sql`select id from app.assignments order by title limit 1`)[0]!.id as string };
-  const [xlsxMs, xlsx] = await timed(async () => asHr(hrSub, (tx) => exportXlsx(tx, { ...m, query: oneAssignment })));
-  results.push([`export xlsx, whole bank, one assignment (${MEMBERS.toLocaleString('en')} rows; no per-person sheet for a single assignment since the export-speed change)`, `${Math.round(xlsxMs)} ms`, `${(xlsx.byteLength / 1e6).toFixed(1)} MB`, MEMBERS.toLocaleString('en')]);
-  log(`xlsx (one assignment): ${xlsxMs.toFixed(0)} ms`);
+  // xlsx: three runs each (the writer is JavaScript: this process's CPU matters as much as the database's).
+  const xlsxRuns: number[] = [];
+  let xlsxBytes = 0;
+  for (let i = 0; i < EXPORT_RUNS; i++) {
+    const [ms, bytes] = await timed(async () => asHr(hrSub, (tx) => exportXlsx(tx, { ...m, query: oneAssignment })));
+    xlsxRuns.push(ms);
+    xlsxBytes = bytes.byteLength;
+    log(`xlsx (one assignment) ${i + 1}: ${ms.toFixed(0)} ms, load ${os.loadavg()[0]!.toFixed(1)}`);
+  }
+  results.push([`export xlsx, whole bank, one assignment (${MEMBERS.toLocaleString('en')} rows)`, `${Math.round(median(xlsxRuns))} ms`,
+    `${Math.round(Math.min(...xlsxRuns))}–${Math.round(Math.max(...xlsxRuns))} ms · ${(xlsxBytes / 1e6).toFixed(1)} MB`, MEMBERS.toLocaleString('en')]);
   const branch = await meta({ ...q, org: 'B07' });
   const [xlsxBranchMs, xlsxBranch] = await timed(async () => asHr(hrSub, (tx) => exportXlsx(tx, branch)));
-  let branchRows = 0;
-  await asHr(hrSub, async (tx) => { for await (const page of exportRows(tx, branch.me, branch.query)) branchRows += page.length; });
+  const branchRows = (await asHr(hrSub, (tx) => csvUnits(tx, branch))).scope.reduce((n, u) => n + u.rows, 0);
   results.push([`export xlsx, one 分行, all ${ASSIGNMENTS} assignments`, `${Math.round(xlsxBranchMs)} ms`, `${(xlsxBranch.byteLength / 1e6).toFixed(1)} MB`, branchRows.toLocaleString('en')]);
 
   const [{ v }] = (await sql`select version() as v`) as unknown as [{ v: string }];
@@ -294,7 +254,7 @@ try {
     machineAtStart,
     `Database: ${v.split(' on ')[0]} (bench/pg.sh settings). ${MEMBERS.toLocaleString('en')} members (1 % deactivated) in ${BRANCHES} 分行 × ${SUBS} 支行; ${ASSIGNMENTS} assignments in 2026Q4, each to the whole bank: ${rows.toLocaleString('en')} app.assignment_people rows. Facts spread: ~70 % completed (some late), ~10 % in progress, ~2 % exempt, due dates from 5 days ago to 6 days ahead.`,
     '',
-    `Command: \`bench/pg.sh node bench/hr-report.ts\`. As HR of the head office (RLS on: role \`authenticated\` with the JWT claims), through \`completionReport\` / \`exportCsvStream\` / \`exportXlsx\` in functions/_lib — the code the API runs; one warm-up then 5 runs, median (range) for the report; the CSV export ${EXPORT_RUNS} runs of the new statement alternating with ${EXPORT_RUNS} of the old one (same stream code), median (range), with the database backend's and this process's CPU time (on a loaded machine wall time follows the share of CPU a process gets); xlsx one run each. Targets: report < 1 s, export < 10 s.`,
+    `Command: \`bench/pg.sh node bench/hr-report.ts\`. As HR of the head office (RLS on: role \`authenticated\` with the JWT claims), through \`completionReport\` / \`exportCsvStream\` / \`exportXlsx\` in functions/_lib — the code the API runs; one warm-up then 5 runs, median (range) for the report; the CSV export ${EXPORT_RUNS} runs on ${CSV_SPLIT.workers} connections (one snapshot, as the API does) alternating with ${EXPORT_RUNS} on one connection, median (range), with the database backends' and this process's CPU time (on a loaded machine wall time follows the share of CPU a process gets); the xlsx of one assignment ${EXPORT_RUNS} runs, one 分行 one run. Targets: report < 1 s, export < 10 s.`,
     '',
     table(['workload', 'median / time', 'range / size', 'rows'], results),
     '',

@@ -6,7 +6,7 @@ import type { Config } from '@netlify/functions';
 import { z } from 'zod';
 import { badRequest, handle, parseWith } from './_lib/http.ts';
 import { requireUser } from './_lib/auth.ts';
-import { asUser } from './_lib/db.ts';
+import { asUser, asUserOnOneSnapshot } from './_lib/db.ts';
 import { requireHr } from './_lib/assignments.ts';
 import { ReportQuerySchema, reportUnit } from './_lib/reports.ts';
 import { exportCsvStream, exportFileName, exportXlsx, XLSX_MAX_ROWS, type ExportMeta } from './_lib/export.ts';
@@ -26,7 +26,7 @@ export default handle({
     });
     const headers = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
     if (format === 'csv') {
-      return new Response(exportCsvStream((fn) => asUser(claims, fn), meta, rows), {
+      return new Response(exportCsvStream((workers, fn) => asUserOnOneSnapshot(claims, workers, fn), meta, rows), {
         headers: { ...headers, 'content-type': 'text/csv; charset=utf-8', 'content-disposition': disposition(exportFileName(meta, 'csv', rows)) },
       });
     }

@@ -88,21 +88,66 @@ function sessionFailure(claims: Claims, err: unknown): unknown {
 }
 
 export function asUser<T>(claims: Claims, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return withSql((sql) => beginAsUser(sql, claims, '', fn)).catch((err: unknown) => {
+    throw sessionFailure(claims, err);
+  });
+}
+
+/** A transaction (BEGIN `mode`) as the caller; `first`, if given, runs before anything else in it. */
+function beginAsUser<T>(sql: Sql, claims: Claims, mode: string, fn: (tx: Tx) => Promise<T>, first?: string): Promise<T> {
+  return sql.begin(mode, async (tx) => {
+    if (first) await tx.unsafe(first);
+    // Sent at once and not awaited before fn's first statement: postgres.js pipelines both on the
+    // transaction's connection, in order, so the claims and role are in force for every statement
+    // of fn while costing no round trip of their own. (A statement with parameters would stop the
+    // pipeline: with prepare off, postgres.js describes it first and waits — hence the literal.)
+    // If it failed, fn's statements fail too (aborted transaction) and its error is thrown below.
+    const claimsSet = tx.unsafe(claimsStatement(claims)).execute();
+    claimsSet.then(() => sessionChecked(claims), () => {});
+    try {
+      return await fn(tx);
+    } finally {
+      await claimsSet;
+    }
+  }) as Promise<T>;
+}
+
+/**
+ * Up to `wanted` transactions as the caller that all read ONE snapshot — for one large read split
+ * across connections so the database works on it with several cores (the appraisal export of a
+ * whole bank). The first transaction exports its snapshot (REPEATABLE READ, read only) and the others
+ * import it before anything else, so together they see exactly what a single transaction would: a
+ * regrade committed meanwhile is in none or in all of them. Only one transaction where connections
+ * cannot run side by side: the embedded database has one session (a second transaction would wait
+ * for the first to end), and per-request mode has one connection per request.
+ */
+export function asUserOnOneSnapshot<T>(claims: Claims, wanted: number, fn: (txs: Tx[]) => Promise<T>): Promise<T> {
+  const poolMax = Number(process.env.DATABASE_POOL_MAX ?? 3);
+  const n = process.env.DATABASE_CONNECTION === 'per-request' ? 1 : Math.max(1, Math.min(wanted, poolMax));
+  if (n === 1) return asUser(claims, (tx) => fn([tx]));
+  const mode = 'isolation level repeatable read read only';
   return withSql((sql) =>
-    sql.begin(async (tx) => {
-      // Sent at once and not awaited before fn's first statement: postgres.js pipelines both on the
-      // transaction's connection, in order, so the claims and role are in force for every statement
-      // of fn while costing no round trip of their own. (A statement with parameters would stop the
-      // pipeline: with prepare off, postgres.js describes it first and waits — hence the literal.)
-      // If it failed, fn's statements fail too (aborted transaction) and its error is thrown below.
-      const claimsSet = tx.unsafe(claimsStatement(claims)).execute();
-      claimsSet.then(() => sessionChecked(claims), () => {});
-      try {
-        return await fn(tx);
-      } finally {
-        await claimsSet;
+    beginAsUser(sql, claims, mode, async (lead) => {
+      const [row] = await lead`select pg_export_snapshot() as snapshot`;
+      const snapshot = literal(String(row!.snapshot));
+      let release!: () => void;
+      const released = new Promise<void>((resolve) => { release = resolve; });
+      const opened: Promise<Tx>[] = [];
+      const ended: Promise<void>[] = [];
+      for (let i = 1; i < n; i++) {
+        let give!: (tx: Tx) => void;
+        let fail!: (err: unknown) => void;
+        opened.push(new Promise<Tx>((resolve, reject) => { give = resolve; fail = reject; }));
+        // Each further transaction stays open until fn is done with all of them.
+        ended.push(beginAsUser(sql, claims, mode, async (tx) => { give(tx); await released; }, `set transaction snapshot ${snapshot}`).then(() => {}, fail));
       }
-    }) as Promise<T>,
+      try {
+        return await fn([lead, ...(await Promise.all(opened))]);
+      } finally {
+        release();
+        await Promise.allSettled(ended);
+      }
+    }),
   ).catch((err: unknown) => {
     throw sessionFailure(claims, err);
   });

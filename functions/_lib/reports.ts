@@ -283,14 +283,6 @@ export async function reportPeople(tx: Tx, me: Me, q: PeopleQuery, now = new Dat
   return { unit, total: Number(count?.n ?? 0), rows: rows.map((r) => personRow(r, now)) };
 }
 
-/** Every row of the scope for the appraisal export, streamed in pages so memory stays flat. */
-export async function* exportRows(tx: Tx, me: Me, q: ReportQuery, now = new Date(), pageSize = 20_000): AsyncGenerator<PersonRow[]> {
-  const { unit } = await reportUnit(tx, me, q.org);
-  const where = `where u.path like $3::text || '%'`;
-  const cursor = tx.unsafe(`${PEOPLE_SELECT(q.basis)} ${where} order by u.path, m.employee_no, x.due_at, x.id`, [q.period, q.assignmentId ?? null, unit.path]).cursor(pageSize);
-  for await (const page of cursor) yield page.map((r) => personRow(r, now));
-}
-
 // ---------------------------------------------------------------------------------------------
 // One person's attempts for one assignment, and which count
 

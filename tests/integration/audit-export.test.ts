@@ -16,6 +16,11 @@ import exemption from '../../functions/assignment-exemption.ts';
 import audit from '../../functions/audit.ts';
 import exportFn from '../../functions/reports-export.ts';
 import regrade from '../../functions/attempt-regrade.ts';
+import { asUser, asUserOnOneSnapshot } from '../../functions/_lib/db.ts';
+import type { Claims } from '../../functions/_lib/auth.ts';
+import { loadMe } from '../../functions/_lib/members.ts';
+import { reportUnit } from '../../functions/_lib/reports.ts';
+import { exportCsvStream, exportXlsx, type ExportMeta } from '../../functions/_lib/export.ts';
 import { keysOf, responseFor, save, start, submit } from './exam-helpers.ts';
 
 let h: Harness;
@@ -210,8 +215,8 @@ describe('the appraisal export', () => {
     expect(e1003).toBe("E1003,'+1,市南支行,市南支行,,2026Q4,2026Q4 消保必考,消保知识月度测试（演示）,豁免,,,,,0,取最高分,2026-12-31 23:59,长期病假,在职");
   });
 
-  // The CSV is written by PostgreSQL (COPY, functions/_lib/export.ts csvCopySql), the xlsx by the
-  // JavaScript mapping (detailCells): both must say the same thing, row for row, in the same order.
+  // The CSV is written by PostgreSQL (COPY, functions/_lib/export.ts csvCopySql), the xlsx from the
+  // same SELECT through a cursor and exceljs: both must say the same thing, row for row, in order.
   // Line breaks inside a cell do not survive either reader the same way (XML turns CR into LF,
   // the CSV parser drops a quoted CR): compare without them; the CR case itself is checked above.
   const flat = (v: string) => v.replace(/[\r\n]/g, '');
@@ -300,3 +305,71 @@ describe('the appraisal export', () => {
     expect((await get('H3001', 'period=2026Q4&format=pdf')).status).toBe(400);
   });
 });
+
+// A whole bank's detail CSV is written by two connections at once (functions/_lib/export.ts
+// CsvSplit): the scope's units cut into runs, each connection writing every other run, all on one
+// exported snapshot (db.ts asUserOnOneSnapshot). The file must be the one a single connection writes.
+describe('the detail CSV written by several connections', () => {
+  const claimsOf = async (who: string) => ({ sub: await h.userIdFor(who), role: 'authenticated' }) as unknown as Claims;
+  const text = async (stream: ReadableStream<Uint8Array>) => new TextDecoder().decode(new Uint8Array(await new Response(stream).arrayBuffer()));
+
+  const metaFor = (claims: Claims, basis: 'period_end' | 'current' | 'assigned'): Promise<ExportMeta> => asUser(claims, async (tx) => {
+    const me = (await loadMe(tx))!;
+    return { me, unit: (await reportUnit(tx, me, undefined)).unit, query: { period: '2026Q4', basis }, generatedAt: new Date() };
+  });
+
+  it('gives the same bytes as one statement, runs in order, on as many connections as the mode allows', async () => {
+    const claims = await claimsOf('H3001');
+    for (const basis of ['period_end', 'current', 'assigned'] as const) {
+      const meta = await metaFor(claims, basis);
+      const opened: number[] = [];
+      const run = (n: number, fn: (txs: never[]) => Promise<void>) => asUserOnOneSnapshot(claims, n, async (txs) => { opened.push(txs.length); await fn(txs as never[]); });
+      const whole = await text(exportCsvStream(run as never, meta, 'detail', { workers: 1, minRows: 0, pieceRows: 1e9 }));
+      // One unit per run (pieceRows 1), on one connection, and on two.
+      const runs = await text(exportCsvStream(run as never, meta, 'detail', { workers: 1, minRows: 0, pieceRows: 1 }));
+      const split = await text(exportCsvStream(run as never, meta, 'detail', { workers: 2, minRows: 0, pieceRows: 1 }));
+      // PostgreSQL: two connections; the embedded database has one session, so one.
+      expect(opened).toEqual([1, 1, h.kind === 'postgres' ? 2 : 1]);
+      expect(whole.split('\n').length).toBeGreaterThan(10);
+      expect(new Set(whole.split('\n').slice(1).map((l) => l.split(',')[2])).size).toBeGreaterThan(2);
+      expect(runs).toBe(whole);
+      expect(split).toBe(whole);
+    }
+  });
+
+  it('the xlsx read in runs of units is the xlsx read at once (per-person totals kept across runs)', async () => {
+    const claims = await claimsOf('H3001');
+    const sheets = async (bytes: Uint8Array) => {
+      const wb = new ExcelJS.Workbook();
+      await wb.xlsx.load(Buffer.from(bytes) as never);
+      return wb.worksheets.filter((w) => w.name !== '封面').map((w) => {
+        const rows: unknown[][] = [];
+        w.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+        return { name: w.name, rows };
+      });
+    };
+    for (const basis of ['period_end', 'assigned'] as const) {
+      const meta = await metaFor(claims, basis);
+      const whole = await sheets(await asUser(claims, (tx) => exportXlsx(tx, meta)));
+      const runs = await sheets(await asUser(claims, (tx) => exportXlsx(tx, meta, 1)));
+      expect(whole.map((s) => s.name)).toEqual(['考核明细', '人员汇总']);
+      expect(whole[1]!.rows.length).toBeGreaterThan(5);
+      expect(runs).toEqual(whole);
+    }
+  });
+
+  // PostgreSQL only: the embedded database has one session, so a second connection's commit would wait
+  // for the open transaction (and asUserOnOneSnapshot gives a single transaction there anyway).
+  it.skipIf(!process.env.TEST_DATABASE_URL)('every connection reads the snapshot of the first: a change committed meanwhile is in none of them', async () => {
+    const claims = await claimsOf('H3001');
+    const [member] = await h.sql`select id, position from app.members where employee_no = 'E1001'`;
+    const seen = await asUserOnOneSnapshot(claims, 2, async (txs) => {
+      // Committed by another connection after the snapshot was taken.
+      await h.sql`update app.members set position = '快照之后' where id = ${member!.id as string}`;
+      return Promise.all(txs.map(async (tx) => (await tx`select position from app.members where id = ${member!.id as string}`)[0]!.position));
+    }).finally(() => h.sql`update app.members set position = ${member!.position as string | null} where id = ${member!.id as string}`);
+    expect(seen.length).toBe(2);
+    for (const p of seen) expect(p).toBe(member!.position);
+  });
+});
+
