@@ -16,7 +16,7 @@ const GradeSchema = z.strictObject({
   mark: z.number({ message: 'The mark must be a number of points.' }).min(0, 'A mark cannot be negative.')
     .superRefine((m, ctx) => {
       const message = manualMarkStepError(m);
-      if (message) ctx.addIssue({ code: 'custom', message });
+      if (message) ctx.addIssue({ code: 'custom', message, params: { code: 'mark_step', mark: m } }); // src/i18n/trainer-exams.ts err.mark_step
     }),
   comment: z.string().trim().max(2000).nullable().optional(),
 });

@@ -82,7 +82,7 @@ export default handle({
     return json(await asUser(claims, async (tx) => {
       const c = await editableContest(tx, id);
       const me = (await loadMe(tx))!;
-      if (c.status === 'closed') throw conflict('This contest is closed: reopen it before changing it.');
+      if (c.status === 'closed') throw conflict('This contest is closed: reopen it before changing it.', { code: 'contest_closed' });
       await saveDefinition(tx, me, body, c);
       const after = await contestOr404(tx, id);
       return { ...after, ...(await definitionOf(tx, after)) };
@@ -94,7 +94,7 @@ export default handle({
     const id = idParam(params, 'id', 'contest');
     await asUser(claims, async (tx) => {
       const c = await editableContest(tx, id);
-      if (c.status !== 'draft') throw conflict('Only a draft can be deleted; a published contest is closed instead, so its results stay.');
+      if (c.status !== 'draft') throw conflict('Only a draft can be deleted; a published contest is closed instead, so its results stay.', { code: 'only_draft_deleted' });
       await tx`delete from app.contests where id = ${id}`;
     });
     return new Response(null, { status: 204 });

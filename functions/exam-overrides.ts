@@ -14,16 +14,19 @@ import { OverrideSchema } from '../src/core/exam-settings.ts';
 async function authorise(tx: Tx, examId: string, memberRef: string | undefined) {
   const me = await loadMe(tx);
   if (!me || !(me.roles.includes('trainer') || me.roles.includes('admin'))) {
-    throw forbidden('Only trainers and administrators can change exam settings for a person.');
+    throw forbidden('Only trainers and administrators can change exam settings for a person.', { code: 'role_required', params: { roles: 'trainer,admin' } });
   }
   const exam = await loadExam(tx, examId);
-  if (!exam) throw notFound('There is no exam with this id that you can see.');
+  if (!exam) throw notFound('There is no exam with this id that you can see.', { code: 'exam_not_found' });
   // The scope rule (functions/_lib/exam-scope.ts): the exam's administrators, for people they manage.
-  if (!(await administersExam(tx, examId))) throw forbidden(notExamManagerMessage('change its settings for a person', await ownerUnitName(tx, examId)));
+  if (!(await administersExam(tx, examId))) {
+    const owner = await ownerUnitName(tx, examId);
+    throw forbidden(notExamManagerMessage('change its settings for a person', owner), { code: 'not_exam_manager', params: { owner: owner ?? '' } });
+  }
   const ref = memberRef ?? '';
   const [member] = await tx`select id, employee_no, name from app.members where id::text = ${ref} or employee_no = ${ref}`;
-  if (!member) throw notFound(`There is no member "${ref}" in your scope.`);
-  if (member.id === me.memberId) throw forbidden('You cannot grant yourself extra time or attempts; ask another trainer.');
+  if (!member) throw notFound(`There is no member "${ref}" in your scope.`, { code: 'override_member_unknown', params: { ref } });
+  if (member.id === me.memberId) throw forbidden('You cannot grant yourself extra time or attempts; ask another trainer.', { code: 'override_self' });
   return { exam, member: { id: member.id as string, employeeNo: member.employee_no as string, name: member.name as string } };
 }
 
@@ -79,7 +82,7 @@ export default handle({
     await asUser(claims, async (tx) => {
       const { member } = await authorise(tx, examId, params.memberId);
       const gone = await tx`delete from app.exam_overrides where exam_id = ${examId} and member_id = ${member.id} returning *`;
-      if (gone.length === 0) throw notFound('This person has no override for this exam.');
+      if (gone.length === 0) throw notFound('This person has no override for this exam.', { code: 'override_none' });
       await auditOverride(tx, examId, member, view(gone[0]!), null);
     });
     return new Response(null, { status: 204 });

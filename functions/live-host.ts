@@ -32,7 +32,7 @@ export default handle({
     const id = idParam(params, 'id', 'live contest');
     const body = await readJson(req, HostSchema);
     const out = await lockedAppend(claims, id, body.requestId, async ({ tx, entry, now, memberId, hosts, replayed }) => {
-      if (!hosts) throw forbidden('Only the hosts of this contest (trainers of its unit) can run it.');
+      if (!hosts) throw forbidden('Only the hosts of this contest (trainers of its unit) can run it.', { code: 'not_host' });
       const reply = () => JSON.parse(publicOf(entry).body) as Record<string, unknown>;
       if (replayed) return { reply: () => ({ ...reply(), replay: true }) };
       const { requestId, action, ...rest } = body;

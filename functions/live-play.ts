@@ -40,9 +40,9 @@ export default handle({
     const id = idParam(params, 'id', 'live contest');
     const body = await readJson(req, PlaySchema);
     const entry = warmCopy(id) ?? (await pollState(id));
-    if (!entry) throw notFound('There is no live contest with this id.');
+    if (!entry) throw notFound('There is no live contest with this id.', { code: 'live_not_found' });
     const who = await membershipOf(claims, id, entry.loaded.setupRev);
-    if (!who) throw forbidden('Only the hosts of this contest (trainers of its unit) and the members of its teams can do this.');
+    if (!who) throw forbidden('Only the hosts of this contest (trainers of its unit) and the members of its teams can do this.', { code: 'not_host' });
     const action = { kind: body.kind, memberId: who.memberId, device: body.device, ref: body.ref, response: body.response, stake: body.stake };
     // A refusal no later event can lift (the team already buzzed or answered, a foul) is answered
     // from the warm copy at once: a room pressing the buzzer does not queue for the database.

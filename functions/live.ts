@@ -6,7 +6,7 @@
 import type { Config } from '@netlify/functions';
 import { randomInt, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { badRequest, conflict, forbidden, handle, json, notFound, readJson } from './_lib/http.ts';
+import { badRequest, conflict, fieldCodes, FieldIssues, forbidden, handle, json, notFound, readJson } from './_lib/http.ts';
 import { requireUser } from './_lib/auth.ts';
 import { asService, asUser } from './_lib/db.ts';
 import { idParam } from './_lib/params.ts';
@@ -70,7 +70,9 @@ function parseRules(raw: unknown) {
   if (!r.success) {
     const errors: Record<string, string> = {};
     for (const i of r.error.issues) errors[`rules.${i.path.join('.')}`] ??= i.message;
-    throw badRequest('The contest rules have invalid fields.', { errors });
+    // The same fields' codes, which the page says in its language (src/core/field-codes.ts).
+    const codes = Object.fromEntries(Object.entries(fieldCodes(r.error, raw ?? {})).map(([k, v]) => [k === '(body)' ? 'rules' : `rules.${k}`, v]));
+    throw badRequest('The contest rules have invalid fields.', { code: 'invalid_fields', errors, fieldCodes: codes });
   }
   return r.data;
 }
@@ -81,7 +83,7 @@ async function newPin(tx: Parameters<Parameters<typeof asUser>[1]>[0]): Promise<
     const [taken] = await tx`select app_private.live_pin_taken(${pin}) as taken`;
     if (!taken?.taken) return pin;
   }
-  throw conflict('Could not find a free PIN; try again.');
+  throw conflict('Could not find a free PIN; try again.', { code: 'pin_exhausted' });
 }
 
 export default handle({
@@ -122,7 +124,7 @@ export default handle({
           exists (select 1 from app.live_events e where e.contest_id = c.id and e.host) as started
         from app.live_contests c where c.id = ${id}`;
       if (!c) return null;
-      if (!c.hosts) throw forbidden('Only the hosts of this contest (trainers of its unit) can see its run sheet.');
+      if (!c.hosts) throw forbidden('Only the hosts of this contest (trainers of its unit) can see its run sheet.', { code: 'not_host' });
       const teams = await tx`select t.id, t.name, t.org_unit_id, o.code as org_code, o.name as org_name from app.live_teams t
         left join app.org_units o on o.id = t.org_unit_id where t.contest_id = ${id} order by t.position`;
       const members = await tx`select tm.team_id, m.id, m.employee_no, m.name from app.live_team_members tm
@@ -131,7 +133,7 @@ export default handle({
         join app.question_versions v on v.id = q.question_version_id where q.contest_id = ${id}`;
       return { c, teams, members, qs };
     });
-    if (!head) throw notFound('There is no live contest with this id, or you are not one of its hosts.');
+    if (!head) throw notFound('There is no live contest with this id, or you are not one of its hosts.', { code: 'live_not_found' });
     const entry = await stateAt(id, Number(head.c.version), Number(head.c.setup_rev));
     const l = entry.loaded;
     const qid = new Map(head.qs.map((q) => [q.id as string, q.question_id as string]));
@@ -162,11 +164,13 @@ export default handle({
     const rules = parseRules(body.rules);
     const created = await asUser(claims, async (tx) => {
       const me = await loadMe(tx);
-      if (!me || !me.roles.some((r) => r === 'trainer' || r === 'admin')) throw forbidden('Only trainers and administrators can create a live contest.');
+      if (!me || !me.roles.some((r) => r === 'trainer' || r === 'admin')) throw forbidden('Only trainers and administrators can create a live contest.', { code: 'role_required', params: { roles: 'trainer,admin' } });
       let owner = me.scope?.id ?? me.orgUnit.id;
       if (body.ownerOrgUnit) {
         const [u] = await tx`select id, app_private.in_scope(id) as ok from app.org_units where id::text = ${body.ownerOrgUnit} or code = ${body.ownerOrgUnit}`;
-        if (!u || !u.ok) throw badRequest('The owning unit is not one you manage.', { errors: { ownerOrgUnit: 'Choose a unit in your scope.' } });
+        if (!u || !u.ok) {
+          throw badRequest('The owning unit is not one you manage.', { code: 'owner_not_managed', errors: { ownerOrgUnit: 'Choose a unit in your scope.' }, fieldCodes: { ownerOrgUnit: { code: 'owner_not_managed', params: {} } } });
+        }
         owner = u.id as string;
       }
       const pin = await newPin(tx);
@@ -184,14 +188,15 @@ export default handle({
     const id = idParam(params, 'id', 'live contest');
     const body = await readJson(req, SetupSchema);
     const rules = body.rules === undefined ? undefined : parseRules(body.rules);
-    const errors: Record<string, string> = {};
+    // Every problem of the run sheet at once: English for API clients, a code for the page (src/i18n/live.ts err.*).
+    const f = new FieldIssues();
     await asUser(claims, async (tx) => {
       const [c] = await tx`select c.id, app_private.hosts_live_contest(c.id) as hosts,
           exists (select 1 from app.live_events e where e.contest_id = c.id and e.host) as started
         from app.live_contests c where c.id = ${id} for update`;
-      if (!c) throw notFound('There is no live contest with this id, or you are not one of its hosts.');
-      if (!c.hosts) throw forbidden('Only the hosts of this contest (trainers of its unit) can change its run sheet.');
-      if (c.started) throw conflict('The contest has started: its run sheet can no longer change. Adjust scores with a reason instead.');
+      if (!c) throw notFound('There is no live contest with this id, or you are not one of its hosts.', { code: 'live_not_found' });
+      if (!c.hosts) throw forbidden('Only the hosts of this contest (trainers of its unit) can change its run sheet.', { code: 'not_host' });
+      if (c.started) throw conflict('The contest has started: its run sheet can no longer change. Adjust scores with a reason instead.', { code: 'setup_started' });
       const me = await loadMe(tx);
 
       // Teams and their members.
@@ -202,7 +207,7 @@ export default handle({
         let members: { id: string; name: string }[] = [];
         if (t.orgUnit) {
           const [u] = await tx`select id, path from app.org_units where (id::text = ${t.orgUnit} or code = ${t.orgUnit}) and app_private.in_scope(id)`;
-          if (!u) { errors[`teams.${i}.orgUnit`] = `"${t.orgUnit}" is not an org unit in your scope.`; continue; }
+          if (!u) { f.add(`teams.${i}.orgUnit`, 'team_org_unknown', `"${t.orgUnit}" is not an org unit in your scope.`, { ref: t.orgUnit }); continue; }
           orgUnitId = u.id as string;
           if (!t.members) {
             members = (await tx`select m.id, m.name from app.members m join app.org_units o on o.id = m.org_unit_id
@@ -214,19 +219,19 @@ export default handle({
             where active and employee_no in (select jsonb_array_elements_text(${tx.json(t.members)}))`;
           const found = new Set(rows.map((r) => r.employee_no as string));
           const missing = t.members.filter((n) => !found.has(n));
-          if (missing.length) { errors[`teams.${i}.members`] = `No staff in your scope with the employee number(s) ${missing.join(', ')}.`; continue; }
+          if (missing.length) { f.add(`teams.${i}.members`, 'team_members_unknown', `No staff in your scope with the employee number(s) ${missing.join(', ')}.`, { refs: missing.join(', ') }); continue; }
           members = rows.map((r) => ({ id: r.id as string, name: r.name as string }));
         }
         // The host runs the contest; they do not also play in it.
         members = members.filter((m) => m.id !== me?.memberId);
-        if (!members.length) { errors[`teams.${i}`] = `Team "${t.name}" has no members: choose an org unit with staff, or list employee numbers.`; continue; }
+        if (!members.length) { f.add(`teams.${i}`, 'team_empty', `Team "${t.name}" has no members: choose an org unit with staff, or list employee numbers.`, { team: t.name }); continue; }
         for (const m of members) {
-          if (seen.has(m.id)) errors[`teams.${i}.members`] = `${m.name} is already in team ${seen.get(m.id)! + 1}; a person plays in one team only.`;
+          if (seen.has(m.id)) f.add(`teams.${i}.members`, 'team_member_twice', `${m.name} is already in team ${seen.get(m.id)! + 1}; a person plays in one team only.`, { name: m.name, team: seen.get(m.id)! + 1 });
           seen.set(m.id, i);
         }
         teamRows.push({ id: t.id ?? null, name: t.name, orgUnitId, members: members.map((m) => m.id) });
       }
-      if (new Set(body.teams.map((t) => t.name)).size !== body.teams.length) errors.teams = 'Give every team a different name.';
+      if (new Set(body.teams.map((t) => t.name)).size !== body.teams.length) f.add('teams', 'team_names_repeat', 'Give every team a different name.');
 
       // Rounds and their questions: picked by id, and/or drawn from the banks the host can see.
       const bankRows = await tx`select q.id as question_id, q.bank, q.variant_family, v.id as version_id, v.type, v.topic, v.difficulty, v.stem, v.options, v.blank_count
@@ -241,8 +246,11 @@ export default handle({
         const questions: { versionId: string; points: number | null; team: number | null }[] = [];
         for (const [qi, q] of r.questions.entries()) {
           const s = byQuestion.get(q.questionId);
-          if (!s) { errors[`rounds.${ri}.questions.${qi}`] = `Question "${q.questionId}" is not in a bank you can use, or it is a short-answer question (live contests need questions that can be judged at once).`; continue; }
-          if (q.team !== undefined && q.team !== null && q.team >= body.teams.length) { errors[`rounds.${ri}.questions.${qi}.team`] = 'There is no such team.'; continue; }
+          if (!s) {
+            f.add(`rounds.${ri}.questions.${qi}`, 'question_unusable', `Question "${q.questionId}" is not in a bank you can use, or it is a short-answer question (live contests need questions that can be judged at once).`, { ref: q.questionId });
+            continue;
+          }
+          if (q.team !== undefined && q.team !== null && q.team >= body.teams.length) { f.add(`rounds.${ri}.questions.${qi}.team`, 'no_such_team', 'There is no such team.'); continue; }
           used.add(s.questionId);
           questions.push({ versionId: s.versionId, points: q.points ?? null, team: q.team ?? null });
         }
@@ -263,13 +271,14 @@ export default handle({
             }
           } catch (err) {
             if (!(err instanceof BlueprintError)) throw err;
-            errors[`rounds.${ri}.draw`] = err.message;
+            const issue = err.issues[0];
+            f.add(`rounds.${ri}.draw`, 'draw_short', err.message, { asked: issue?.asked ?? 0, available: issue?.available ?? 0 });
           }
         }
-        if (!r.questions.length && !r.draw?.length) errors[`rounds.${ri}.questions`] = `Round "${r.title}" has no questions: pick some or draw them from the bank.`;
+        if (!r.questions.length && !r.draw?.length) f.add(`rounds.${ri}.questions`, 'round_empty', `Round "${r.title}" has no questions: pick some or draw them from the bank.`, { round: r.title });
         roundRows.push({ id: r.id ?? null, kind: r.kind, title: r.title, countdownSec: r.countdownSec ?? null, questions });
       }
-      if (Object.keys(errors).length) throw badRequest('The run sheet has problems; fix the marked fields.', { errors });
+      if (f.any) throw f.problem('The run sheet has problems; fix the marked fields.', 'setup_invalid');
 
       // Replace the run sheet, keeping the ids of teams and rounds that stay (seats name team ids).
       const oldTeams = new Set((await tx`select id from app.live_teams where contest_id = ${id}`).map((r) => r.id as string));

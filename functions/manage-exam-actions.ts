@@ -78,12 +78,12 @@ export default handle({
           const check = await checkBlueprint(tx, exam.blueprint);
           if (!check.ok) throw blueprintProblem(check);
           if (audienceIsEmpty(await audienceSnapshot(tx, examId))) {
-            throw conflict('Choose who takes this exam (org units, roles or people) before publishing it.', { code: 'no_audience', errors: { audience: 'Nobody would be offered this exam.' } });
+            throw conflict('Choose who takes this exam (org units, roles or people) before publishing it.', { code: 'no_audience', errors: { audience: 'Nobody would be offered this exam.' }, fieldCodes: { audience: { code: 'no_audience', params: {} } } });
           }
         }
         await setAuditReason(tx, body.reason ?? null);
         const r = await tx`update app.exams set status = ${body.status} where id = ${examId}`;
-        if (r.count === 0) throw forbidden('You cannot change this exam.');
+        if (r.count === 0) throw forbidden('You cannot change this exam.', { code: 'exam_not_editable' });
         return builderView(tx, examId);
       });
       return json(out);

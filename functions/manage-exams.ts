@@ -71,13 +71,13 @@ export default handle({
     const out = await asUser(claims, async (tx) => {
       const me = await requireBuilder(tx);
       const owner = await resolveUnit(tx, body.ownerOrgUnit ?? me.scope?.id ?? me.orgUnit.id);
-      if (!owner) throw forbidden(`There is no org unit "${body.ownerOrgUnit}" that you can see.`);
-      if (!owner.inScope) throw forbidden(`You can create exams only for units within your scope (${me.scope?.name ?? me.orgUnit.name}).`);
+      if (!owner) throw forbidden(`There is no org unit "${body.ownerOrgUnit}" that you can see.`, { code: 'owner_unknown', params: { ref: body.ownerOrgUnit ?? '' } });
+      if (!owner.inScope) throw forbidden(`You can create exams only for units within your scope (${me.scope?.name ?? me.orgUnit.name}).`, { code: 'owner_out_of_scope', params: { scope: me.scope?.name ?? me.orgUnit.name } });
       const audience = await resolveAudience(tx, me, body.audience);
       const check = await checkBlueprint(tx, body.settings.blueprint);
       if (!check.ok) throw blueprintProblem(check);
       if (body.settings.status === 'published' && audienceIsEmpty(body.audience)) {
-        throw conflict('Choose who takes this exam (org units, roles or people) before publishing it.', { code: 'no_audience', errors: { audience: 'Nobody would be offered this exam.' } });
+        throw conflict('Choose who takes this exam (org units, roles or people) before publishing it.', { code: 'no_audience', errors: { audience: 'Nobody would be offered this exam.' }, fieldCodes: { audience: { code: 'no_audience', params: {} } } });
       }
       const examId = await writeExam(tx, body.settings, owner.id, me, null);
       await writeAudience(tx, examId, audience);
@@ -107,12 +107,12 @@ export default handle({
       // Status changes go through POST …/status (publish checks); PUT keeps the current one.
       const body = parseBuilderBody({ ...rest, status: exam.status === 'published' ? 'published' : 'draft' }, { status: 'draft' });
       const owner = await resolveUnit(tx, body.ownerOrgUnit ?? exam.ownerOrgId);
-      if (!owner || !owner.inScope) throw forbidden(`You can move exams only to units within your scope (${me.scope?.name ?? me.orgUnit.name}).`);
+      if (!owner || !owner.inScope) throw forbidden(`You can move exams only to units within your scope (${me.scope?.name ?? me.orgUnit.name}).`, { code: 'owner_out_of_scope', params: { scope: me.scope?.name ?? me.orgUnit.name } });
       const audience = await resolveAudience(tx, me, body.audience);
       const check = await checkBlueprint(tx, body.settings.blueprint);
       if (!check.ok) throw blueprintProblem(check);
       if (exam.status === 'published' && audienceIsEmpty(body.audience)) {
-        throw conflict('A published exam needs someone to take it. Unpublish it first if you want to remove everyone.', { code: 'no_audience', errors: { audience: 'Nobody would be offered this exam.' } });
+        throw conflict('A published exam needs someone to take it. Unpublish it first if you want to remove everyone.', { code: 'no_audience', errors: { audience: 'Nobody would be offered this exam.' }, fieldCodes: { audience: { code: 'no_audience', params: {} } } });
       }
       await setAuditReason(tx, reasonText);
       const before = await audienceSnapshot(tx, examId);

@@ -15,7 +15,7 @@ export default handle({
       const [p] = await tx`select exists (select 1 from app.password_change_required where user_id = ${claims.sub}::uuid) as required`;
       return { ...m, passwordChangeRequired: p?.required === true };
     });
-    if (!me) throw notFound('Your account is not linked to a staff record yet. Ask an administrator to add you to the roster.');
+    if (!me) throw notFound('Your account is not linked to a staff record yet. Ask an administrator to add you to the roster.', { code: 'account_not_linked' });
     return json(me);
   },
 });

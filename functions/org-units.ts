@@ -16,7 +16,8 @@ const KINDS = ['head_office', 'branch', 'sub_branch', 'outlet', 'department'] as
 const Name = z.string().trim().min(1, 'Enter a name.').max(100, 'At most 100 characters.');
 
 const CreateBody = z.strictObject({
-  code: z.string().trim().regex(/^[A-Za-z0-9-]{1,32}$/, 'A code has 1–32 letters, digits or "-" (for example QD-SN).'),
+  // Refinements carry a code the page says in its language (src/core/field-codes.ts, src/i18n/org.ts err.*).
+  code: z.string().trim().refine((c) => /^[A-Za-z0-9-]{1,32}$/.test(c), { message: 'A code has 1–32 letters, digits or "-" (for example QD-SN).', params: { code: 'bad_org_code' } }),
   name: Name,
   kind: z.enum(KINDS),
   parentId: z.uuid('Choose the parent unit.'),
@@ -27,7 +28,7 @@ const UpdateBody = z.strictObject({
   kind: z.enum(KINDS).optional(),
   parentId: z.uuid('Choose the new parent unit.').optional(),
   closed: z.boolean().optional(),
-}).refine((b) => Object.keys(b).length > 0, 'Send at least one of name, kind, parentId, closed.');
+}).refine((b) => Object.keys(b).length > 0, { message: 'Send at least one of name, kind, parentId, closed.', params: { code: 'nothing_to_change' } });
 
 function orgProblem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}) {
   return new HttpProblem(status, status === 409 ? 'Conflict' : status === 404 ? 'Not Found' : 'Bad Request', detail, { code, ...extra },
@@ -47,13 +48,16 @@ async function loadUnit(tx: Tx, id: string) {
   return u;
 }
 
+/** One field's error: the English for API clients and the code the page translates (src/i18n/org.ts err.*). */
+const fieldError = (field: string, code: string, english: string) => ({ errors: { [field]: english }, fieldCodes: { [field]: { code, params: {} } } });
+
 /** Database refusals from the path/close triggers, as field errors a person can act on. */
 function mapTriggerError(err: unknown): never {
   const e = err as { code?: string; hint?: string; message?: string; constraint_name?: string };
-  if (e.hint === 'org_move_cycle') throw orgProblem(400, 'org_move_cycle', e.message!, { errors: { parentId: e.message } });
-  if (e.hint === 'org_parent_closed') throw orgProblem(400, 'org_parent_closed', e.message!, { errors: { parentId: e.message } });
+  if (e.hint === 'org_move_cycle') throw orgProblem(400, 'org_move_cycle', e.message!, fieldError('parentId', 'org_move_cycle', e.message!));
+  if (e.hint === 'org_parent_closed') throw orgProblem(400, 'org_parent_closed', e.message!, fieldError('parentId', 'org_parent_closed', e.message!));
   if (e.hint === 'org_close_not_empty') throw orgProblem(409, 'org_close_not_empty', e.message!);
-  if (e.code === '23505') throw orgProblem(409, 'org_code_taken', 'Another unit already has this code.', { errors: { code: 'Another unit already has this code.' } });
+  if (e.code === '23505') throw orgProblem(409, 'org_code_taken', 'Another unit already has this code.', fieldError('code', 'org_code_taken', 'Another unit already has this code.'));
   throw err;
 }
 
@@ -98,7 +102,7 @@ export default handle({
       await requireRole(tx, ['admin'], 'administrators');
       const before = await loadUnit(tx, id);
       if (body.parentId !== undefined && before.parent_id === null) {
-        throw orgProblem(400, 'org_move_root', 'The head office is the root of the tree and cannot be moved.', { errors: { parentId: 'The root cannot be moved.' } });
+        throw orgProblem(400, 'org_move_root', 'The head office is the root of the tree and cannot be moved.', fieldError('parentId', 'org_move_root', 'The root cannot be moved.'));
       }
       if (body.closed === true && before.closed_at === null) {
         // Checked here to answer with the numbers; the database trigger enforces the same rule.
@@ -111,7 +115,7 @@ export default handle({
         if (people > 0 || units > 0) {
           throw orgProblem(409, 'org_close_not_empty',
             `${before.name as string} still has ${people} active ${people === 1 ? 'person' : 'people'} and ${units} open sub-unit${units === 1 ? '' : 's'}. Move them to another unit first, then close it.`,
-            { people, units });
+            { people, units, params: { name: before.name as string, people, units } });
         }
       }
       try {

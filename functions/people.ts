@@ -33,20 +33,23 @@ const Email = z.string().trim().nullable().optional().transform((v, ctx) => {
   if (v === undefined) return undefined;
   if (v === null || v === '') return null;
   const e = normaliseEmail(v);
-  if (!e) ctx.addIssue({ code: 'custom', message: 'Write an address like name@bank.com, or leave it empty.' });
+  if (!e) ctx.addIssue({ code: 'custom', message: 'Write an address like name@bank.com, or leave it empty.', params: { code: 'bad_email' } });
   return e;
 });
 const Mobile = z.string().trim().nullable().optional().transform((v, ctx) => {
   if (v === undefined) return undefined;
   if (v === null || v === '') return null;
   const m = normaliseMobile(v);
-  if (!m) ctx.addIssue({ code: 'custom', message: 'A mobile number has 11 digits starting with 1.' });
+  if (!m) ctx.addIssue({ code: 'custom', message: 'A mobile number has 11 digits starting with 1.', params: { code: 'bad_mobile' } });
   return m;
 });
 const Roles = z.array(z.enum(ROLES)).min(1, 'Choose at least one role.').transform((r) => [...new Set<string>(['employee', ...r])]);
 
 const CreateBody = z.strictObject({
-  employeeNo: z.string().normalize('NFKC').trim().regex(EMPLOYEE_NO_RE, 'Letters, digits, "-" and "_" only, up to 32 characters (leading zeros are kept).'),
+  // A refinement, not .regex(): its code lets the page say the rule in its language (src/core/field-codes.ts).
+  employeeNo: z.string().normalize('NFKC').trim().refine((s) => EMPLOYEE_NO_RE.test(s), {
+    message: 'Letters, digits, "-" and "_" only, up to 32 characters (leading zeros are kept).', params: { code: 'bad_employee_no' },
+  }),
   name: z.string().trim().min(1, 'Enter the name.').max(64),
   orgUnitId: z.uuid('Choose the org unit.'),
   position: optionalText(64, 'At most 64 characters.'),
@@ -65,12 +68,15 @@ const UpdateBody = z.strictObject({
   roles: Roles.optional(),
   scopeOrgId: z.uuid().nullable().optional(),
   active: z.boolean().optional(),
-}).refine((b) => Object.keys(b).length > 0, 'Send at least one field to change.');
+}).refine((b) => Object.keys(b).length > 0, { message: 'Send at least one field to change.', params: { code: 'nothing_to_change' } });
 
 function peopleProblem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}) {
   return new HttpProblem(status, status === 409 ? 'Conflict' : status === 404 ? 'Not Found' : status === 403 ? 'Forbidden' : 'Bad Request',
     detail, { code, ...extra }, `https://xiaobao.academy/problems/${code.replace(/_/g, '-')}`);
 }
+
+/** One field's error: the English for API clients and the code the page translates (src/i18n/org.ts err.*). */
+const fieldError = (field: string, code: string, english: string) => ({ errors: { [field]: english }, fieldCodes: { [field]: { code, params: {} } } });
 
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -107,12 +113,12 @@ async function loadPerson(tx: Tx, id: string) {
 function mapWriteError(err: unknown): never {
   const e = err as { code?: string; hint?: string; message?: string; constraint_name?: string };
   if (e.code === '23505' && /employee_no/.test(e.constraint_name ?? '')) {
-    throw peopleProblem(409, 'employee_no_taken', 'Another person already has this employee number.', { errors: { employeeNo: 'Another person already has this employee number.' } });
+    throw peopleProblem(409, 'employee_no_taken', 'Another person already has this employee number.', fieldError('employeeNo', 'employee_no_taken', 'Another person already has this employee number.'));
   }
   if (e.code === '23505' && /email/.test(e.constraint_name ?? '')) {
-    throw peopleProblem(409, 'email_taken', 'Another person already uses this email.', { errors: { email: 'Another person already uses this email.' } });
+    throw peopleProblem(409, 'email_taken', 'Another person already uses this email.', fieldError('email', 'email_taken', 'Another person already uses this email.'));
   }
-  if (e.hint === 'org_unit_closed') throw peopleProblem(400, 'org_unit_closed', e.message!, { errors: { orgUnitId: e.message } });
+  if (e.hint === 'org_unit_closed') throw peopleProblem(400, 'org_unit_closed', e.message!, fieldError('orgUnitId', 'org_unit_closed', e.message!));
   throw err;
 }
 
@@ -140,7 +146,10 @@ export default handle({
       let orgPath: string | null = null;
       if (q.org) {
         const [u] = await tx`select path from app.org_units where id::text = ${q.org} or upper(code) = upper(${q.org})`;
-        if (!u) throw peopleProblem(400, 'org_unknown', `There is no org unit "${q.org}" in your scope.`, { errors: { org: 'Unknown org unit.' } });
+        if (!u) {
+          throw peopleProblem(400, 'org_unknown', `There is no org unit "${q.org}" in your scope.`,
+            { params: { ref: q.org }, errors: { org: 'Unknown org unit.' }, fieldCodes: { org: { code: 'org_unknown', params: { ref: q.org } } } });
+        }
         orgPath = u.path as string;
       }
       const rows = await tx`
@@ -207,7 +216,7 @@ export default handle({
         await tx`select app.set_member_password(${row!.id as string}::uuid, ${email}, ${hash})`;
       } catch (err) {
         const e = err as { code?: string };
-        if (e.code === '23505') throw peopleProblem(409, 'email_taken', 'A sign-in account already uses this email.', { errors: { email: 'A sign-in account already uses this email.' } });
+        if (e.code === '23505') throw peopleProblem(409, 'email_taken', 'A sign-in account already uses this email.', fieldError('email', 'email_taken', 'A sign-in account already uses this email.'));
         throw err;
       }
       return { person: personView(await loadPerson(tx, row!.id as string)), account: { email, password } };

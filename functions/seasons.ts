@@ -43,7 +43,7 @@ export default handle({
     return json(await asUser(claims, async (tx) => {
       const me = await requireContestEditor(tx);
       const s = await loadSeason(tx, id);
-      if (!s.edits) throw forbidden(`Only trainers of ${s.ownerName} (or a unit above it) can change this season.`);
+      if (!s.edits) throw forbidden(`Only trainers of ${s.ownerName} (or a unit above it) can change this season.`, { code: 'season_not_editor', params: { owner: s.ownerName } });
       return loadSeason(tx, await saveSeason(tx, me, body, s));
     }));
   },
@@ -53,7 +53,7 @@ export default handle({
     await asUser(claims, async (tx) => {
       const me = await requireContestEditor(tx);
       const s = await loadSeason(tx, id);
-      if (!s.edits) throw forbidden(`Only trainers of ${s.ownerName} (or a unit above it) can delete this season.`);
+      if (!s.edits) throw forbidden(`Only trainers of ${s.ownerName} (or a unit above it) can delete this season.`, { code: 'season_not_editor', params: { owner: s.ownerName } });
       await tx`delete from app.seasons where id = ${id}`;
       await auditSeason(tx, me.memberId, 'season.delete', id, seasonAuditValue(s.title, s.unitKind, s.items), null);
     });

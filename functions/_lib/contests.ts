@@ -5,7 +5,7 @@
 import { randomInt } from 'node:crypto';
 import { z } from 'zod';
 import type { Tx } from './db.ts';
-import { badRequest, conflict, forbidden, HttpProblem, notFound } from './http.ts';
+import { badRequest, conflict, FieldIssues, forbidden, HttpProblem, notFound } from './http.ts';
 import { loadMe, type Me } from './members.ts';
 import { singleLine } from '../../src/core/text.ts';
 import {
@@ -71,9 +71,9 @@ export type ContestInput = z.infer<typeof ContestSchema>;
 export async function requireContestEditor(tx: Tx): Promise<Me> {
   const me = await loadMe(tx);
   if (!me || !(me.roles.includes('trainer') || me.roles.includes('admin'))) {
-    throw forbidden(me?.roles.includes('hr')
-      ? 'HR can read contests and their results but not create or change them. Ask a trainer.'
-      : 'Only trainers and administrators can create or change contests.');
+    throw me?.roles.includes('hr')
+      ? forbidden('HR can read contests and their results but not create or change them. Ask a trainer.', { code: 'hr_read_only' })
+      : forbidden('Only trainers and administrators can create or change contests.', { code: 'role_required', params: { roles: 'trainer,admin' } });
   }
   return me;
 }
@@ -117,14 +117,14 @@ export async function loadContest(tx: Tx, id: string): Promise<ContestRow | null
 
 export async function contestOr404(tx: Tx, id: string): Promise<ContestRow> {
   const c = await loadContest(tx, id);
-  if (!c) throw notFound('There is no contest with this id that you can see.');
+  if (!c) throw notFound('There is no contest with this id that you can see.', { code: 'contest_not_found' });
   return c;
 }
 
 export async function editableContest(tx: Tx, id: string): Promise<ContestRow> {
   await requireContestEditor(tx);
   const c = await contestOr404(tx, id);
-  if (!c.edits) throw forbidden(`Only trainers of ${c.ownerName} (or a unit above it) can change this contest.`);
+  if (!c.edits) throw forbidden(`Only trainers of ${c.ownerName} (or a unit above it) can change this contest.`, { code: 'contest_not_editor', params: { owner: c.ownerName } });
   return c;
 }
 
@@ -260,9 +260,9 @@ export async function saveDefinition(tx: Tx, me: Me, input: ContestInput, existi
   teams.forEach((t, i) => t.members.forEach((ref, j) => place(ref, `teams.${i}.members.${j}`, i, `team ${i + 1} (${t.name})`)));
   input.individuals.forEach((ref, j) => place(ref, `individuals.${j}`, null, 'the individual entrants'));
 
-  if (Object.keys(errors).length) throw badRequest('Some parts of the contest need fixing.', { errors, fieldCodes: codes });
+  if (Object.keys(errors).length) throw badRequest('Some parts of the contest need fixing.', { code: 'contest_invalid', errors, fieldCodes: codes });
   if (existing && existing.status !== 'draft' && rounds.length === 0) {
-    throw badRequest('A published contest keeps at least one round.', { errors: { rounds: 'Add a round.' } });
+    throw badRequest('A published contest keeps at least one round.', { code: 'rounds_required', errors: { rounds: 'Add a round.' }, fieldCodes: { rounds: { code: 'rounds_required', params: {} } } });
   }
 
   // A published (or closed) contest's rounds and participants decide rankings that feed appraisal:
@@ -349,7 +349,7 @@ export async function offerRounds(tx: Tx, contestId: string): Promise<void> {
     where r.contest_id = ${contestId} and e.status <> 'published'`;
   if (drafts.length) {
     throw new HttpProblem(409, 'Conflict', `Publish the round exam${drafts.length > 1 ? 's' : ''} ${drafts.map((d) => `"${d.title}"`).join(', ')} first: participants can only take a published exam.`,
-      { code: 'round_exam_not_published', exams: drafts.map((d) => d.title) });
+      { code: 'round_exam_not_published', exams: drafts.map((d) => d.title), params: { titles: drafts.map((d) => `“${d.title}”`).join('、') } });
   }
   await tx`insert into app.exam_assignments (exam_id, org_unit_id)
     select r.exam_id, t.org_unit_id from app.contest_rounds r join app.contest_teams t on t.contest_id = r.contest_id
@@ -366,12 +366,12 @@ export async function setStatus(tx: Tx, c: ContestRow, status: 'published' | 'cl
   if (status === 'published') {
     const [n] = await tx`select (select count(*)::int from app.contest_rounds where contest_id = ${c.id}) as rounds,
       (select count(*)::int from app.contest_teams where contest_id = ${c.id}) + (select count(*)::int from app.contest_members where contest_id = ${c.id}) as entrants`;
-    const errors: Record<string, string> = {};
-    if (!n!.rounds) errors.rounds = 'Add at least one round before publishing.';
-    if (!n!.entrants) errors.teams = 'Add teams or people before publishing.';
-    if (Object.keys(errors).length) throw badRequest('The contest is not ready to publish.', { errors });
+    const f = new FieldIssues();
+    if (!n!.rounds) f.add('rounds', 'publish_no_rounds', 'Add at least one round before publishing.');
+    if (!n!.entrants) f.add('teams', 'publish_no_entrants', 'Add teams or people before publishing.');
+    if (f.any) throw f.problem('The contest is not ready to publish.', 'contest_not_ready');
   }
-  if (status === 'closed' && c.status === 'draft') throw conflict('A draft cannot be closed: publish it first, or delete it.');
+  if (status === 'closed' && c.status === 'draft') throw conflict('A draft cannot be closed: publish it first, or delete it.', { code: 'draft_cannot_close' });
   await tx`select set_config('app.audit_reason', ${reason ?? ''}, true)`;
   await tx`update app.contests set status = ${status} where id = ${c.id}`;
   if (status === 'published') await offerRounds(tx, c.id);

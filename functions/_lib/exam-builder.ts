@@ -4,7 +4,8 @@
 // add the role (trainers and admins build exams; HR reads results only) and the exam scope.
 import { z } from 'zod';
 import type { Tx } from './db.ts';
-import { badRequest, conflict, fieldErrors, forbidden, HttpProblem } from './http.ts';
+import { badRequest, conflict, FieldIssues, fieldCodes, fieldErrors, forbidden, HttpProblem } from './http.ts';
+import type { MessageCode } from '../../src/core/field-codes.ts';
 import { examProblem } from './attempts.ts';
 import { loadCandidates, loadExam, paperSize, type Exam } from './exams.ts';
 import { loadMe, type Me } from './members.ts';
@@ -40,18 +41,34 @@ export interface BuilderBody {
  * `ownerOrgUnit`. Every invalid field is reported at once, keyed by its path.
  */
 export function parseBuilderBody(raw: unknown, defaults: { status: 'draft' | 'published' }): BuilderBody {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('Send the exam as a JSON object.');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw badRequest('Send the exam as a JSON object.', { code: 'bad_json' });
   const control = findControlChar(raw);
-  if (control) throw badRequest('The exam has invalid fields.', { errors: { [control.path]: control.message } });
+  if (control) throw badRequest('The exam has invalid fields.', { code: 'invalid_fields', errors: { [control.path]: control.message }, fieldCodes: { [control.path]: control.code } });
   const { audience: rawAudience, ownerOrgUnit, ...rest } = raw as Record<string, unknown>;
-  const settings = ExamSettingsSchema.safeParse({ status: defaults.status, ...rest });
+  const settingsInput = { status: defaults.status, ...rest };
+  const settings = ExamSettingsSchema.safeParse(settingsInput);
   const audience = AudienceSchema.safeParse(rawAudience ?? {});
   const owner = Ref.nullable().optional().safeParse(ownerOrgUnit);
+  // English for API clients, codes for the page's language (src/core/field-codes.ts).
   const errors: Record<string, string> = {};
-  if (!settings.success) Object.assign(errors, fieldErrors(settings.error));
-  if (!audience.success) for (const [k, v] of Object.entries(fieldErrors(audience.error))) errors[k === '(body)' ? 'audience' : `audience.${k}`] = v;
-  if (!owner.success) errors.ownerOrgUnit = 'Give the owner unit as an org unit id or code.';
-  if (!settings.success || !audience.success || !owner.success) throw badRequest('The exam has invalid fields.', { errors });
+  const codes: Record<string, MessageCode> = {};
+  if (!settings.success) {
+    Object.assign(errors, fieldErrors(settings.error));
+    Object.assign(codes, fieldCodes(settings.error, settingsInput));
+  }
+  if (!audience.success) {
+    const audienceCodes = fieldCodes(audience.error, rawAudience ?? {});
+    for (const [k, v] of Object.entries(fieldErrors(audience.error))) {
+      const key = k === '(body)' ? 'audience' : `audience.${k}`;
+      errors[key] = v;
+      if (audienceCodes[k]) codes[key] = audienceCodes[k]!;
+    }
+  }
+  if (!owner.success) {
+    errors.ownerOrgUnit = 'Give the owner unit as an org unit id or code.';
+    codes.ownerOrgUnit = { code: 'owner_unit_ref' };
+  }
+  if (!settings.success || !audience.success || !owner.success) throw badRequest('The exam has invalid fields.', { code: 'invalid_fields', errors, fieldCodes: codes });
   return { settings: resolveExamSettings(settings.data as ExamSettings), audience: audience.data, ownerOrgUnit: owner.data ?? null };
 }
 
@@ -59,9 +76,9 @@ export function parseBuilderBody(raw: unknown, defaults: { status: 'draft' | 'pu
 export async function requireBuilder(tx: Tx): Promise<Me> {
   const me = await loadMe(tx);
   if (!me || !(me.roles.includes('trainer') || me.roles.includes('admin'))) {
-    throw forbidden(me?.roles.includes('hr')
-      ? 'HR can read results but not build or change exams. Ask a trainer.'
-      : 'Only trainers and administrators can build exams.');
+    throw me?.roles.includes('hr')
+      ? forbidden('HR can read results but not build or change exams. Ask a trainer.', { code: 'hr_cannot_build' })
+      : forbidden('Only trainers and administrators can build exams.', { code: 'role_required', params: { roles: 'trainer,admin' } });
   }
   return me;
 }
@@ -70,7 +87,10 @@ export async function requireBuilder(tx: Tx): Promise<Me> {
 export async function administeredExam(tx: Tx, examId: string, what: string): Promise<Exam> {
   const exam = await loadExam(tx, examId);
   if (!exam) throw examProblem(404, 'exam_not_found', 'There is no exam with this id that you can see.');
-  if (!(await administersExam(tx, examId))) throw examProblem(403, 'not_exam_manager', notExamManagerMessage(what, await ownerUnitName(tx, examId)));
+  if (!(await administersExam(tx, examId))) {
+    const owner = await ownerUnitName(tx, examId);
+    throw examProblem(403, 'not_exam_manager', notExamManagerMessage(what, owner), { params: { owner: owner ?? '' } });
+  }
   return exam;
 }
 
@@ -91,6 +111,8 @@ export interface SectionCheck {
   asked: number;
   /** The row's own problem, written for the trainer, or null. */
   error: string | null;
+  /** Its stable code and values, which the page says in its language (src/i18n/trainer-exams.ts err.*). */
+  errorCode: MessageCode | null;
 }
 
 export interface BlueprintCheck {
@@ -98,8 +120,11 @@ export interface BlueprintCheck {
   sections: SectionCheck[];
   /** Field errors keyed `blueprint.sections.<i>.<field>`. */
   errors: Record<string, string>;
+  /** The same fields' codes (as `fieldCodes` of a problem). */
+  fieldCodes: Record<string, MessageCode>;
   /** An overlap between rows (two rows drawing on the same questions), if any. */
   message: string | null;
+  messageCode: MessageCode | null;
   questionCount: number;
   totalPoints: number;
 }
@@ -119,12 +144,21 @@ export async function visibleCandidates(tx: Tx): Promise<{ versions: StoredPubli
 export async function checkBlueprint(tx: Tx, blueprint: Blueprint): Promise<BlueprintCheck> {
   const { candidates, banks } = await visibleCandidates(tx);
   const errors: Record<string, string> = {};
+  const codes: Record<string, MessageCode> = {};
   const sections: SectionCheck[] = blueprint.sections.map((s, i) => {
     const unknown = (s.banks ?? []).filter((b) => !banks.has(b));
     let error: string | null = null;
+    let errorCode: MessageCode | null = null;
+    // A row's problem: English text for API clients, a code with values for the page (row = 1-based).
+    const fail = (field: string, code: string, english: string, params: Record<string, string | number> = {}) => {
+      error = english;
+      errorCode = { code, params: { row: i + 1, ...params } };
+      errors[`blueprint.sections.${i}.${field}`] = english;
+      codes[`blueprint.sections.${i}.${field}`] = errorCode;
+    };
     if (unknown.length) {
-      error = `You cannot use ${unknown.length === 1 ? 'the bank' : 'the banks'} ${unknown.map((b) => `"${b}"`).join(', ')}: ${unknown.length === 1 ? 'it does' : 'they do'} not exist or ${unknown.length === 1 ? 'is' : 'are'} closed to your unit.`;
-      errors[`blueprint.sections.${i}.banks`] = error;
+      fail('banks', 'bank_unusable', `You cannot use ${unknown.length === 1 ? 'the bank' : 'the banks'} ${unknown.map((b) => `"${b}"`).join(', ')}: ${unknown.length === 1 ? 'it does' : 'they do'} not exist or ${unknown.length === 1 ? 'is' : 'are'} closed to your unit.`,
+        { banks: unknown.join(', ') });
     }
     const pool = candidates.filter((c) => matches(s, c));
     const available = countItems(pool);
@@ -132,27 +166,31 @@ export async function checkBlueprint(tx: Tx, blueprint: Blueprint): Promise<Blue
       const found = new Set(pool.map((c) => c.questionId));
       const missing = s.questionIds.filter((id) => !found.has(id));
       if (missing.length) {
-        error = `Picked questions not available as current ${s.type} questions in a bank you may use: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}.`;
-        errors[`blueprint.sections.${i}.questionIds`] = error;
+        const ids = `${missing.slice(0, 5).join(', ')}${missing.length > 5 ? ' …' : ''}`;
+        fail('questionIds', 'picks_unavailable', `Picked questions not available as current ${s.type} questions in a bank you may use: ${ids}.`, { ids, type: s.type });
       } else if (available < pool.length) {
         // Two picks restate one fact (variantOf): a paper holds at most one of them.
         const byFamily = new Map<string, string[]>();
         for (const c of pool) byFamily.set(familyOf(c), [...(byFamily.get(familyOf(c)) ?? []), c.questionId]);
         const twins = [...byFamily.values()].filter((ids) => ids.length > 1).map((ids) => ids.sort().join(' / '));
-        error = `Picked questions restate the same fact (variants of one question); a paper can hold only one of each: ${twins.slice(0, 5).join('; ')}${twins.length > 5 ? ' …' : ''}. Remove all but one of each.`;
-        errors[`blueprint.sections.${i}.questionIds`] = error;
+        const list = `${twins.slice(0, 5).join('; ')}${twins.length > 5 ? ' …' : ''}`;
+        fail('questionIds', 'picks_variants', `Picked questions restate the same fact (variants of one question); a paper can hold only one of each: ${list}. Remove all but one of each.`, { ids: list });
       }
     } else if (!error && available < s.count) {
       const what = describeSection(s, i).replace(/^s/, 'S');
       const variants = available < pool.length ? ` (${pool.length} questions, but variants of one question count once)` : '';
-      error = available === 0
-        ? `${what}: no question in the chosen banks matches. Change its type, topic, difficulty or banks.`
-        : `${what} asks for ${s.count} questions but only ${available} match in the chosen banks${variants}. Lower the count to ${available} or widen the row.`;
-      errors[`blueprint.sections.${i}.count`] = error;
+      if (available === 0) fail('count', 'row_no_match', `${what}: no question in the chosen banks matches. Change its type, topic, difficulty or banks.`);
+      else {
+        const english = `${what} asks for ${s.count} questions but only ${available} match in the chosen banks${variants}. Lower the count to ${available} or widen the row.`;
+        const params = { asked: s.count, available, questions: pool.length };
+        if (available < pool.length) fail('count', 'row_short_variants', english, params);
+        else fail('count', 'row_short', english, params);
+      }
     }
-    return { available, asked: s.count, error };
+    return { available, asked: s.count, error, errorCode };
   });
   let message: string | null = null;
+  let messageCode: MessageCode | null = null;
   if (Object.keys(errors).length === 0) {
     try {
       assemblePaper({ blueprint, candidates, seen: [], seed: 0 });
@@ -160,20 +198,31 @@ export async function checkBlueprint(tx: Tx, blueprint: Blueprint): Promise<Blue
       if (!(err instanceof BlueprintError)) throw err;
       message = err.message;
       for (const issue of err.issues) {
+        const code: MessageCode = { code: 'rows_overlap', params: { rows: issue.sections.join(', '), asked: issue.asked, available: issue.available } };
+        messageCode ??= code;
         for (const n of issue.sections) {
-          errors[`blueprint.sections.${n - 1}.count`] ??= `Rows ${issue.sections.join(', ')} share questions: together they ask for ${issue.asked}, but only ${issue.available} different questions match.`;
-          sections[n - 1]!.error ??= errors[`blueprint.sections.${n - 1}.count`]!;
+          const key = `blueprint.sections.${n - 1}.count`;
+          if (!(key in errors)) {
+            errors[key] = `Rows ${issue.sections.join(', ')} share questions: together they ask for ${issue.asked}, but only ${issue.available} different questions match.`;
+            codes[key] = code;
+          }
+          if (sections[n - 1]!.error === null) {
+            sections[n - 1]!.error = errors[key]!;
+            sections[n - 1]!.errorCode = codes[key] ?? code;
+          }
         }
       }
     }
   }
   const size = paperSize(blueprint);
-  return { ok: Object.keys(errors).length === 0, sections, errors, message, ...size };
+  return { ok: Object.keys(errors).length === 0, sections, errors, fieldCodes: codes, message, messageCode, ...size };
 }
 
 export function blueprintProblem(check: BlueprintCheck): HttpProblem {
   const first = Object.values(check.errors)[0] ?? 'The blueprint cannot be filled from the bank.';
-  return badRequest(check.message ?? `The blueprint cannot be filled: ${first}`, { errors: check.errors, sections: check.sections });
+  return badRequest(check.message ?? `The blueprint cannot be filled: ${first}`, {
+    code: 'blueprint_unfillable', errors: check.errors, fieldCodes: check.fieldCodes, sections: check.sections,
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -187,15 +236,17 @@ export interface AudienceRows {
 
 /** Resolves references; unknown ones are field errors, ones outside the caller's scope a 403. */
 export async function resolveAudience(tx: Tx, me: Me, a: Audience): Promise<AudienceRows> {
-  const errors: Record<string, string> = {};
+  const f = new FieldIssues();
   const scopeName = me.scope?.name ?? me.orgUnit.name;
   const unitOf = async (ref: string, field: string) => {
     const u = await resolveUnit(tx, ref);
     if (!u) {
-      errors[field] = `There is no org unit "${ref}" that you can see.`;
+      f.add(field, 'audience_org_unknown', `There is no org unit "${ref}" that you can see.`, { ref });
       return null;
     }
-    if (!u.inScope) throw forbidden(`You can choose only units within your scope (${scopeName}); ${u.name} is outside it.`);
+    if (!u.inScope) {
+      throw forbidden(`You can choose only units within your scope (${scopeName}); ${u.name} is outside it.`, { code: 'unit_out_of_scope', params: { scope: scopeName, unit: u.name } });
+    }
     return u;
   };
   const out: AudienceRows = { units: [], roles: [], members: [] };
@@ -220,10 +271,10 @@ export async function resolveAudience(tx: Tx, me: Me, a: Audience): Promise<Audi
   }
   for (const [i, x] of a.members.entries()) {
     const id = byRef.get(x.member);
-    if (!id) errors[`audience.members.${i}.member`] = `There is no active member "${x.member}" in your scope.`;
+    if (!id) f.add(`audience.members.${i}.member`, 'audience_member_unknown', `There is no active member "${x.member}" in your scope.`, { ref: x.member });
     else out.members.push({ id, dueAt: x.dueAt ?? null });
   }
-  if (Object.keys(errors).length) throw badRequest('Some of the audience cannot be found.', { errors });
+  if (f.any) throw f.problem('Some of the audience cannot be found.', 'audience_not_found');
   return out;
 }
 
@@ -291,7 +342,7 @@ export async function writeExam(tx: Tx, s: BuilderBody['settings'], ownerId: str
       multiple_rule = ${s.multipleRule}, shuffle_questions = ${s.shuffleQuestions}, shuffle_options = ${s.shuffleOptions},
       focus_loss_limit = ${s.focusLossLimit}, review_policy = ${tx.json(s.reviewPolicy as never)}, blueprint = ${tx.json(s.blueprint as never)}
     where id = ${examId}`;
-  if (r.count === 0) throw forbidden('You cannot change this exam.');
+  if (r.count === 0) throw forbidden('You cannot change this exam.', { code: 'exam_not_editable' });
   return examId;
 }
 

@@ -192,7 +192,7 @@ function totals(a: { score: number | null; maxScore: number | null; percent: num
 export async function regradeAttempt(attemptId: string, actorMemberId: string, reason: string) {
   return asService(async (tx) => {
     const a = await lockAttempt(tx, attemptId);
-    if (!a) throw notFound('There is no such attempt.');
+    if (!a) throw notFound('There is no such attempt.', { code: 'attempt_not_found' });
     if (a.state === 'in_progress') throw conflict('This attempt is still in progress; it is graded when it is submitted. Regrade it afterwards.', { code: 'attempt_in_progress' });
     const before = { ...totals(a), slots: await slotMarks(tx, attemptId) };
     const grade = await gradeSlots(tx, attemptId, a.multipleRule, true);
@@ -214,22 +214,22 @@ export async function regradeAttempt(attemptId: string, actorMemberId: string, r
 export async function gradeSlotManually(attemptId: string, slot: number, mark: number, comment: string | null, actorMemberId: string) {
   return asService(async (tx) => {
     const a = await lockAttempt(tx, attemptId);
-    if (!a) throw notFound('There is no such attempt.');
+    if (!a) throw notFound('There is no such attempt.', { code: 'attempt_not_found' });
     if (a.state === 'in_progress') throw conflict('This attempt is still in progress; grade it after it has been submitted.', { code: 'attempt_in_progress' });
     const [s] = await tx`
       select s.slot, s.points, s.state, s.mark, s.comment, v.type
       from app.attempt_slots s join app.question_versions v on v.id = s.question_version_id
       where s.attempt_id = ${attemptId} and s.slot = ${slot}`;
-    if (!s) throw badRequest('This attempt has no such question.', { errors: { slot: `There is no question ${slot} in this attempt.` } });
+    if (!s) throw badRequest('This attempt has no such question.', { code: 'slot_unknown', params: { slot }, errors: { slot: `There is no question ${slot} in this attempt.` }, fieldCodes: { slot: { code: 'slot_unknown', params: { slot } } } });
     if (s.type !== 'short') {
-      throw conflict(`Question ${slot} is marked automatically; only short answers (简答题) are graded by hand. To re-run automatic marking, regrade the attempt.`, { code: 'not_manually_graded' });
+      throw conflict(`Question ${slot} is marked automatically; only short answers (简答题) are graded by hand. To re-run automatic marking, regrade the attempt.`, { code: 'not_manually_graded', params: { slot } });
     }
     const points = Number(s.points);
     let g;
     try {
       g = applyManualMark(points, mark);
     } catch (err) {
-      throw badRequest('The mark is out of range.', { errors: { mark: (err as Error).message } });
+      throw badRequest('The mark is out of range.', { code: 'mark_out_of_range', params: { max: points }, errors: { mark: (err as Error).message }, fieldCodes: { mark: { code: 'mark_out_of_range', params: { max: points } } } });
     }
     const before = { slot, state: s.state, mark: s.mark === null ? null : Number(s.mark), comment: s.comment ?? null, attempt: totals(a) };
     await tx`

@@ -1,7 +1,8 @@
 // HTTP helpers shared by all functions: JSON responses, RFC 9457 problem details, and a wrapper
 // that turns any thrown error into a problem response without leaking stack traces.
 import { ZodError, type ZodType } from 'zod';
-import { controlCharMessage, findControlChar } from '../../src/core/text.ts';
+import { controlCharCode, controlCharMessage, findControlChar } from '../../src/core/text.ts';
+import { fieldCodeOfIssue, type MessageCode } from '../../src/core/field-codes.ts';
 
 export class HttpProblem extends Error {
   readonly status: number;
@@ -19,8 +20,8 @@ export class HttpProblem extends Error {
 
 export const badRequest = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(400, 'Bad Request', detail, extra);
 export const unauthorized = (detail: string) => new HttpProblem(401, 'Unauthorized', detail);
-export const forbidden = (detail: string) => new HttpProblem(403, 'Forbidden', detail);
-export const notFound = (detail: string) => new HttpProblem(404, 'Not Found', detail);
+export const forbidden = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(403, 'Forbidden', detail, extra);
+export const notFound = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(404, 'Not Found', detail, extra);
 export const conflict = (detail: string, extra?: Record<string, unknown>) => new HttpProblem(409, 'Conflict', detail, extra);
 export const methodNotAllowed = (allowed: string[]) =>
   new HttpProblem(405, 'Method Not Allowed', `Use ${allowed.join(' or ')} on this resource.`, { allowed });
@@ -76,6 +77,45 @@ export function fieldErrors(error: ZodError): Record<string, string> {
 }
 
 /**
+ * Zod issues as `{ field: { code, params } }` (src/core/field-codes.ts): the same fields as
+ * `fieldErrors`, with a stable code the page renders in its reader's language
+ * (src/i18n/field-errors.ts) while `errors` keeps the English for other API clients.
+ */
+export function fieldCodes(error: ZodError, input?: unknown): Record<string, MessageCode> {
+  const out: Record<string, MessageCode> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join('.') : '(body)';
+    out[key] ??= fieldCodeOfIssue(issue as Parameters<typeof fieldCodeOfIssue>[0], input);
+  }
+  return out;
+}
+
+/**
+ * Field errors a function finds itself (a unit that does not exist, a duplicate name), collected so
+ * all are reported at once, each with its English text and its stable code:
+ *
+ *   const f = new FieldIssues();
+ *   f.add('ownerOrgUnit', 'org_unknown', `There is no org unit "${ref}" …`, { ref });
+ *   if (f.any) throw f.problem('Some parts of the season need fixing.', 'season_invalid');
+ */
+export class FieldIssues {
+  readonly errors: Record<string, string> = {};
+  readonly fieldCodes: Record<string, MessageCode> = {};
+  add(field: string, code: string, english: string, params: Record<string, string | number> = {}): void {
+    if (field in this.errors) return; // the first problem of a field is the one to fix first
+    this.errors[field] = english;
+    this.fieldCodes[field] = { code, params };
+  }
+  get any(): boolean {
+    return Object.keys(this.errors).length > 0;
+  }
+  problem(detail: string, code = 'invalid_fields', status = 400): HttpProblem {
+    const title = status === 409 ? 'Conflict' : status === 404 ? 'Not Found' : 'Bad Request';
+    return new HttpProblem(status, title, detail, { code, errors: this.errors, fieldCodes: this.fieldCodes });
+  }
+}
+
+/**
  * The media type of a Content-Type header, lower-cased and without parameters:
  * `Application/JSON; charset=utf-8` → `application/json`. Parameters never change the type, so
  * `text/html; x=application/json` is `text/html`.
@@ -86,13 +126,13 @@ export function mediaType(header: string | null): string {
 
 export async function readJson<T>(req: Request, schema: ZodType<T>): Promise<T> {
   if (mediaType(req.headers.get('content-type')) !== 'application/json') {
-    throw badRequest('Send the request body as JSON with Content-Type: application/json.');
+    throw badRequest('Send the request body as JSON with Content-Type: application/json.', { code: 'not_json' });
   }
   let raw: unknown;
   try {
     raw = JSON.parse(await req.text());
   } catch {
-    throw badRequest('The request body is not valid JSON.');
+    throw badRequest('The request body is not valid JSON.', { code: 'bad_json' });
   }
   return parseWith(schema, raw, 'The request body has invalid fields.');
 }
@@ -104,9 +144,9 @@ export async function readJson<T>(req: Request, schema: ZodType<T>): Promise<T> 
  */
 export function parseWith<T>(schema: ZodType<T>, value: unknown, message: string): T {
   const control = findControlChar(value);
-  if (control) throw badRequest(message, { errors: { [control.path]: control.message } });
+  if (control) throw badRequest(message, { code: 'invalid_fields', errors: { [control.path]: control.message }, fieldCodes: { [control.path]: control.code } });
   const result = schema.safeParse(value);
-  if (!result.success) throw badRequest(message, { errors: fieldErrors(result.error) });
+  if (!result.success) throw badRequest(message, { code: 'invalid_fields', errors: fieldErrors(result.error), fieldCodes: fieldCodes(result.error, value) });
   return result.data;
 }
 
@@ -127,7 +167,7 @@ export function handle(methods: Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
       // URL is a NUL here: the same rule as bodies and queries, before any SQL sees it.
       for (const [name, value] of Object.entries(params)) {
         const message = value === undefined ? null : controlCharMessage(value, { singleLine: true });
-        if (message) throw badRequest(`The address has an invalid ${name}: ${message}`, { errors: { [name]: message } });
+        if (message) throw badRequest(`The address has an invalid ${name}: ${message}`, { code: 'invalid_fields', errors: { [name]: message }, fieldCodes: { [name]: controlCharCode(value!, { singleLine: true })! } });
       }
       return await fn(req, { params });
     } catch (err) {
@@ -135,19 +175,27 @@ export function handle(methods: Partial<Record<'GET' | 'POST' | 'PUT' | 'PATCH' 
       const mapped = mapDatabaseError(err);
       if (mapped) return problemResponse(mapped, instance);
       console.error(`[${req.method} ${instance}]`, err);
-      return problemResponse(new HttpProblem(500, 'Internal Server Error', 'Something went wrong on the server. Try again; if it keeps happening, tell your administrator.'), instance);
+      return problemResponse(new HttpProblem(500, 'Internal Server Error', 'Something went wrong on the server. Try again; if it keeps happening, tell your administrator.', { code: 'server_error' }), instance);
     }
   };
 }
 
-/** Postgres errors that are the caller's fault get a 4xx instead of a 500. */
+/**
+ * Postgres errors that are the caller's fault get a 4xx instead of a 500, each with a generic code
+ * (src/i18n/field-errors.ts) so the page can say it in its language.
+ */
 function mapDatabaseError(err: unknown): HttpProblem | null {
   const code = (err as { code?: string } | null)?.code;
-  if (code === '42501') return forbidden('You are not allowed to do this.');
-  if (code === '23505') return conflict('This already exists.');
-  if (code === '23503') return badRequest('This refers to something that does not exist.');
+  if (code === '42501') return new HttpProblem(403, 'Forbidden', 'You are not allowed to do this.', { code: 'not_allowed' });
+  if (code === '23505') return conflict('This already exists.', { code: 'already_exists' });
+  if (code === '23503') return badRequest('This refers to something that does not exist.', { code: 'missing_reference' });
   // 22021: a byte sequence PostgreSQL refuses (NUL) — the validation above should have caught it.
-  if (code === '23514' || code === '22P02' || code === '22001' || code === '22021') return badRequest('A value is not allowed here.');
-  if (code === 'P0001') return badRequest((err as Error).message);
+  if (code === '23514' || code === '22P02' || code === '22001' || code === '22021') return badRequest('A value is not allowed here.', { code: 'value_not_allowed' });
+  // A trigger's refusal: its hint, when it names one, is the code pages translate (org_unit_closed …).
+  if (code === 'P0001') {
+    const hint = (err as { hint?: string }).hint;
+    if (hint && /^[a-z_]+$/.test(hint)) return badRequest((err as Error).message, { code: hint });
+    return badRequest((err as Error).message, { code: 'db_refused' });
+  }
   return null;
 }

@@ -208,7 +208,7 @@ async function flush(contestId: string, items: Item[]): Promise<void> {
     for (let round = 0; round < 6 && remaining.length; round++) {
       const entry = warmCopy(contestId) ?? (await asService((tx) => refresh(tx, contestId)));
       if (!entry) {
-        for (const it of remaining) it.reject(notFound('There is no live contest with this id.'));
+        for (const it of remaining) it.reject(notFound('There is no live contest with this id.', { code: 'live_not_found' }));
         return;
       }
       const basedOn = entry.state.version;
@@ -222,7 +222,7 @@ async function flush(contestId: string, items: Item[]): Promise<void> {
         // decided against (one read; a copy that was behind is brought up to date and asked again).
         const [v] = await asServiceOneStatement(`select version, setup_rev from app.live_contests where id = ${c}::uuid`);
         if (!v) {
-          for (const it of remaining) it.reject(notFound('There is no live contest with this id.'));
+          for (const it of remaining) it.reject(notFound('There is no live contest with this id.', { code: 'live_not_found' }));
           return;
         }
         if (Number(v.version) === basedOn && Number(v.setup_rev) === setupRev) {
@@ -261,7 +261,7 @@ async function flush(contestId: string, items: Item[]): Promise<void> {
           return;
         }
         const error = code === '42501'
-          ? forbidden('Only the members of this contest’s teams can answer, buzz or choose a stake, for their own seat.')
+          ? forbidden('Only the members of this contest’s teams can answer, buzz or choose a stake, for their own seat.', { code: 'not_player' })
           : err;
         for (const it of remaining) it.reject(error);
         return;

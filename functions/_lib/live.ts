@@ -167,11 +167,11 @@ export async function stateAt(contestId: string, version: number, setupRev: numb
     inflight.set(key, p);
   }
   const entry = await p;
-  if (!entry) throw notFound('There is no live contest with this id.');
+  if (!entry) throw notFound('There is no live contest with this id.', { code: 'live_not_found' });
   if (entry.loaded.setupRev !== setupRev || entry.state.version < version) {
     // A change landed while that load ran: load again (rare).
     const again = await asService((tx) => refresh(tx, contestId));
-    if (!again) throw notFound('There is no live contest with this id.');
+    if (!again) throw notFound('There is no live contest with this id.', { code: 'live_not_found' });
     return again;
   }
   return entry;
@@ -405,7 +405,7 @@ export async function lockedAppend<T>(claims: Claims, contestId: string, idemKey
   for (let attempt = 0; attempt < 6; attempt++) {
     const before = cache.get(contestId);
     const entry = before ?? (await asService((tx) => refresh(tx, contestId)));
-    if (!entry) throw notFound('There is no live contest with this id.');
+    if (!entry) throw notFound('There is no live contest with this id.', { code: 'live_not_found' });
     let applied = false;
     let result: { stale: true } | { stale: false; value: T; version: number };
     try {
@@ -420,7 +420,7 @@ export async function lockedAppend<T>(claims: Claims, contestId: string, idemKey
                and e.actor_member_id = app_private.current_member_id() and e.idem_key = ${literal(idemKey)}) as replayed
           from app.live_begin(${c}::uuid) b`);
         const b = rows[0];
-        if (!b) throw notFound('There is no live contest with this id.');
+        if (!b) throw notFound('There is no live contest with this id.', { code: 'live_not_found' });
         const version = Number(b.version);
         if (cache.get(contestId) !== entry || entry.loaded.setupRev !== Number(b.setup_rev) || entry.state.version !== version) {
           return { stale: true as const };
@@ -442,7 +442,7 @@ export async function lockedAppend<T>(claims: Claims, contestId: string, idemKey
     } catch (err) {
       if (applied) forget(contestId);
       if ((err as { code?: string }).code === '42501') {
-        throw forbidden('Only the hosts of this contest (trainers of its unit) and the members of its teams can do this.');
+        throw forbidden('Only the hosts of this contest (trainers of its unit) and the members of its teams can do this.', { code: 'not_host' });
       }
       throw err;
     }

@@ -9,7 +9,8 @@ import { administersAttempt, notExamManagerMessage, ownerUnitName } from './exam
 
 export async function requireRole(tx: Tx, roles: readonly string[], what: string): Promise<Me> {
   const me = await loadMe(tx);
-  if (!me || !me.roles.some((r) => roles.includes(r))) throw forbidden(`Only ${what} can do this.`);
+  // `roles` lets the page name the roles in its language (src/i18n/field-errors.ts `role_required`).
+  if (!me || !me.roles.some((r) => roles.includes(r))) throw forbidden(`Only ${what} can do this.`, { code: 'role_required', params: { roles: roles.join(',') } });
   return me;
 }
 
@@ -22,9 +23,10 @@ export async function gradableAttempt(tx: Tx, attemptId: string) {
   const me = await requireRole(tx, ['trainer', 'admin'], 'trainers and administrators');
   const a = await loadAttempt(tx, attemptId);
   if (!a) throw examProblem(404, 'attempt_not_found', 'There is no attempt with this id in your scope.');
-  if (a.mine) throw forbidden('You cannot grade your own attempt; ask another trainer.');
+  if (a.mine) throw forbidden('You cannot grade your own attempt; ask another trainer.', { code: 'own_attempt' });
   if (!(await administersAttempt(tx, attemptId))) {
-    throw examProblem(403, 'not_exam_manager', notExamManagerMessage('grade or regrade its attempts', await ownerUnitName(tx, a.examId)));
+    const owner = await ownerUnitName(tx, a.examId);
+    throw examProblem(403, 'not_exam_manager', notExamManagerMessage('grade or regrade its attempts', owner), { params: { owner: owner ?? '' } });
   }
   return { me, attempt: a };
 }

@@ -113,7 +113,7 @@ export async function previewRoster(claims: Claims, input: PreviewInput) {
     const me = await requireImporter(tx);
     const admin = me.roles.includes('admin');
     let scope = input.scope ? await findUnit(tx, input.scope) : null;
-    if (input.scope && !scope) throw rosterProblem(400, 'scope_unknown', `There is no org unit "${input.scope}" in your scope.`, { errors: { scope: 'Unknown org unit.' } });
+    if (input.scope && !scope) throw rosterProblem(400, 'scope_unknown', `There is no org unit "${input.scope}" in your scope.`, { params: { ref: input.scope }, errors: { scope: 'Unknown org unit.' }, fieldCodes: { scope: { code: 'scope_unknown', params: { ref: input.scope } } } });
     if (!scope) {
       const [root] = admin
         ? await tx`select id from app.org_units where parent_id is null order by path limit 1`
@@ -121,8 +121,8 @@ export async function previewRoster(claims: Claims, input: PreviewInput) {
       scope = await findUnit(tx, root!.id as string);
     }
     const [can] = await tx`select app_private.can_import_roster(${scope!.id}::uuid) as ok`;
-    if (!can?.ok) throw rosterProblem(403, 'scope_forbidden', `You may import people only within your own scope; ${scope!.name} is outside it.`);
-    if (scope!.closed) throw rosterProblem(400, 'scope_closed', `${scope!.name} is closed.`);
+    if (!can?.ok) throw rosterProblem(403, 'scope_forbidden', `You may import people only within your own scope; ${scope!.name} is outside it.`, { params: { unit: scope!.name } });
+    if (scope!.closed) throw rosterProblem(400, 'scope_closed', `${scope!.name} is closed.`, { params: { unit: scope!.name } });
 
     const units = await loadUnits(tx);
     const mapping = mapRosterSheet(sheet, { units, scopePath: scope!.path, importerIsAdmin: admin });

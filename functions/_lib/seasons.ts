@@ -3,7 +3,7 @@
 // the caller's RLS, so a season ranks the people the reader may see (their subtree).
 import { z } from 'zod';
 import type { Tx } from './db.ts';
-import { badRequest, forbidden, notFound } from './http.ts';
+import { FieldIssues, forbidden, notFound } from './http.ts';
 import type { Me } from './members.ts';
 import { singleLine } from '../../src/core/text.ts';
 import { countedResult, seasonRanking, type RankAttempt, type SeasonResult } from '../../src/core/rankings.ts';
@@ -26,7 +26,7 @@ export type SeasonInput = z.infer<typeof SeasonSchema>;
 export async function loadSeason(tx: Tx, id: string) {
   const [s] = await tx`select s.*, o.name as owner_name, app_private.edits_season(s.id) as edits
     from app.seasons s join app.org_units o on o.id = s.owner_org_id where s.id = ${id}`;
-  if (!s) throw notFound('There is no season with this id that you can see.');
+  if (!s) throw notFound('There is no season with this id that you can see.', { code: 'season_not_found' });
   const items = await tx`
     select i.id, i.position, i.exam_id, i.contest_id, i.weight, coalesce(e.title, c.title) as title
     from app.season_items i left join app.exams e on e.id = i.exam_id left join app.contests c on c.id = i.contest_id
@@ -44,30 +44,32 @@ export type Season = Awaited<ReturnType<typeof loadSeason>>;
 
 /** Validates the items against what the caller may see, then writes the season (replacing items). */
 export async function saveSeason(tx: Tx, me: Me, input: SeasonInput, existing: Season | null): Promise<string> {
-  const errors: Record<string, string> = {};
+  // Each problem has its English text and a stable code the page says in its language
+  // (src/i18n/contests.ts err.*), as contest definitions do.
+  const f = new FieldIssues();
   let ownerId = existing?.ownerOrgId ?? me.scope?.id ?? me.orgUnit.id;
   if (input.ownerOrgUnit) {
     const [u] = await tx`select id, app_private.in_scope(id) as in_scope from app.org_units where id::text = ${input.ownerOrgUnit} or code = ${input.ownerOrgUnit}`;
-    if (!u || !u.in_scope) errors.ownerOrgUnit = `There is no org unit "${input.ownerOrgUnit}" in the part of the organisation you manage.`;
+    if (!u || !u.in_scope) f.add('ownerOrgUnit', 'org_unknown', `There is no org unit "${input.ownerOrgUnit}" in the part of the organisation you manage.`, { ref: input.ownerOrgUnit });
     else ownerId = u.id as string;
   }
   const seen = new Set<string>();
   for (const [i, it] of input.items.entries()) {
     const ref = 'examId' in it ? it.examId : it.contestId;
-    if (seen.has(ref)) errors[`items.${i}`] = 'This is already an item of the season.';
+    if (seen.has(ref)) f.add(`items.${i}`, 'item_repeated', 'This is already an item of the season.');
     seen.add(ref);
     if ('examId' in it) {
       // As the season_items_write policy: an exam offered to the caller or managed by them (one that
       // merely reaches their people is theirs to report on, not to rank).
       const [e] = await tx`select app_private.may_use_exam(id) as usable from app.exams where id = ${it.examId}`;
-      if (!e) errors[`items.${i}.examId`] = 'There is no exam with this id that you can see.';
-      else if (!e.usable) errors[`items.${i}.examId`] = 'This exam is neither offered to you nor managed by you, so it cannot be an item of your season.';
+      if (!e) f.add(`items.${i}.examId`, 'exam_unknown', 'There is no exam with this id that you can see.');
+      else if (!e.usable) f.add(`items.${i}.examId`, 'exam_not_usable', 'This exam is neither offered to you nor managed by you, so it cannot be an item of your season.');
     } else {
       const c = await loadContest(tx, it.contestId);
-      if (!c || !c.manages) errors[`items.${i}.contestId`] = 'There is no contest with this id that you manage.';
+      if (!c || !c.manages) f.add(`items.${i}.contestId`, 'contest_unknown', 'There is no contest with this id that you manage.');
     }
   }
-  if (Object.keys(errors).length) throw badRequest('Some parts of the season need fixing.', { errors });
+  if (f.any) throw f.problem('Some parts of the season need fixing.', 'season_invalid');
   let id: string;
   if (existing) {
     id = existing.id;
@@ -78,7 +80,7 @@ export async function saveSeason(tx: Tx, me: Me, input: SeasonInput, existing: S
     })));
     if (JSON.stringify(before) !== JSON.stringify(after)) await auditSeason(tx, me.memberId, 'season.update', id, before, after);
     const r = await tx`update app.seasons set title = ${input.title}, unit_kind = ${input.unitKind}, updated_at = now() where id = ${id} returning id`;
-    if (!r.length) throw forbidden('Only trainers of the owning unit can change this season.');
+    if (!r.length) throw forbidden('Only trainers of the owning unit can change this season.', { code: 'season_not_editor', params: { owner: existing.ownerName } });
     await tx`delete from app.season_items where season_id = ${id}`;
   } else {
     const [row] = await tx`insert into app.seasons (title, owner_org_id, created_by, unit_kind)

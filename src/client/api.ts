@@ -76,7 +76,7 @@ export async function api<T = unknown>(path: string, init: ApiInit = {}): Promis
     res = await fetch(path, { ...requestInit, headers, body });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
-    throw new ApiError(0, 'Network Error', 'The server could not be reached. Check your connection and try again.');
+    throw new ApiError(0, 'Network Error', 'The server could not be reached. Check your connection and try again.', undefined, { code: 'network' });
   }
 
   if (res.status === 401 && signInOn401) await signOutAndGoToSignIn();

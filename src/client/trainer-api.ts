@@ -1,6 +1,7 @@
 // Calls of the trainer's exam pages (issue 9): builder, my exams, results additions, grading
 // queue, item statistics. Thin wrappers over api() so islands share one set of types.
 import { api } from './api.ts';
+import type { Coded } from './problem-text.ts';
 import type { QuestionPublic } from '../core/questions.ts';
 
 const enc = encodeURIComponent;
@@ -60,8 +61,12 @@ export interface BuilderOptions {
   roles: string[];
 }
 
-export interface SectionCheck { available: number; asked: number; error: string | null }
-export interface BlueprintCheck { ok: boolean; sections: SectionCheck[]; errors: Record<string, string>; message: string | null; questionCount: number; totalPoints: number }
+/** `errorCode`/`fieldCodes`/`messageCode`: the same problems as codes the page says in its language (src/client/problem-text.ts). */
+export interface SectionCheck { available: number; asked: number; error: string | null; errorCode?: Coded | null }
+export interface BlueprintCheck {
+  ok: boolean; sections: SectionCheck[]; errors: Record<string, string>; fieldCodes?: Record<string, Coded>;
+  message: string | null; messageCode?: Coded | null; questionCount: number; totalPoints: number;
+}
 
 export interface MyExamRow {
   id: string; title: string; kind: string; status: string; ownerName: string;

@@ -38,7 +38,7 @@ export const BlueprintSectionSchema = z.strictObject({
   /** Inclusive [min, max] on the 1–5 scale; null or absent = any difficulty. */
   difficulty: z
     .tuple([DifficultySchema, DifficultySchema])
-    .refine(([lo, hi]) => lo <= hi, 'The lower difficulty must not be greater than the upper one.')
+    .refine(([lo, hi]) => lo <= hi, { message: 'The lower difficulty must not be greater than the upper one.', params: { code: 'difficulty_order' } })
     .nullable()
     .optional(),
   count: z
@@ -63,10 +63,10 @@ export const BlueprintSectionSchema = z.strictObject({
     .min(1, 'Pick at least one question.').max(MAX_PAPER_QUESTIONS).optional(),
 }).superRefine((s, ctx) => {
   if (s.questionIds && new Set(s.questionIds).size !== s.questionIds.length) {
-    ctx.addIssue({ code: 'custom', path: ['questionIds'], message: 'A question is picked twice in this section.' });
+    ctx.addIssue({ code: 'custom', path: ['questionIds'], message: 'A question is picked twice in this section.', params: { code: 'picked_twice' } });
   }
   if (s.questionIds && s.questionIds.length !== s.count) {
-    ctx.addIssue({ code: 'custom', path: ['count'], message: `The count must equal the number of picked questions (${s.questionIds.length}).` });
+    ctx.addIssue({ code: 'custom', path: ['count'], message: `The count must equal the number of picked questions (${s.questionIds.length}).`, params: { code: 'count_not_picks', n: s.questionIds.length } });
   }
 });
 export type BlueprintSection = z.infer<typeof BlueprintSectionSchema>;
@@ -83,6 +83,7 @@ export const BlueprintSchema = z
   .refine((b) => b.sections.reduce((n, s) => n + s.count, 0) <= MAX_PAPER_QUESTIONS, {
     message: `A paper can have at most ${MAX_PAPER_QUESTIONS} questions in total.`,
     path: ['sections'],
+    params: { code: 'paper_too_big', max: MAX_PAPER_QUESTIONS }, // texts: src/i18n/trainer-exams.ts err.*
   });
 export type Blueprint = z.infer<typeof BlueprintSchema>;
 export type BlueprintInput = z.input<typeof BlueprintSchema>;

@@ -80,7 +80,11 @@ export const STATUS_CASES: { facts: PersonFacts; now: string; status: Assignment
 // (UTC+8, no daylight saving), the bank's working clock.
 
 export const PERIOD_PATTERN = /^(\d{4})(?:Q([1-4])|H([12])|-(0[1-9]|1[0-2]))?$/;
-export const PeriodSchema = z.string().trim().regex(PERIOD_PATTERN, '期间格式：2026Q4、2026H1、2026-03 或 2026 / Period like 2026Q4, 2026H1, 2026-03 or 2026.');
+// A refinement rather than .regex(): it carries the code pages say in their language (src/core/field-codes.ts).
+export const PeriodSchema = z.string().trim().refine((s) => PERIOD_PATTERN.test(s), {
+  message: '期间格式：2026Q4、2026H1、2026-03 或 2026 / Period like 2026Q4, 2026H1, 2026-03 or 2026.',
+  params: { code: 'bad_period' },
+});
 const CST_OFFSET_MS = 8 * 3600_000;
 
 /** The instant a CST calendar day begins. */

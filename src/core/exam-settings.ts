@@ -30,7 +30,7 @@ const Instant = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date-ti
 /** Keys never leave the server during an attempt (ARCHITECTURE §2), whatever the policy asks. */
 const DeferredReviewPolicySchema = ReviewPolicySchema.refine(
   (p) => !p.during.rightAnswers && !p.during.explanations,
-  { message: 'Right answers and explanations cannot be shown while an attempt is in progress.', path: ['during'] },
+  { message: 'Right answers and explanations cannot be shown while an attempt is in progress.', path: ['during'], params: { code: 'review_during_secret' } },
 );
 
 export const ExamSettingsSchema = z
@@ -60,6 +60,7 @@ export const ExamSettingsSchema = z
   .refine((s) => s.windowOpen === null || s.windowClose === null || toMs(s.windowOpen) < toMs(s.windowClose), {
     message: 'The window must close after it opens.',
     path: ['windowClose'],
+    params: { code: 'window_order' }, // the page's text for it: src/i18n/trainer-exams.ts err.window_order
   });
 export type ExamSettingsInput = z.input<typeof ExamSettingsSchema>;
 export type ExamSettings = z.infer<typeof ExamSettingsSchema>;
@@ -86,6 +87,7 @@ export const OverrideSchema = z
   .refine((s) => s.windowOpen === null || s.windowClose === null || toMs(s.windowOpen) < toMs(s.windowClose), {
     message: 'The window must close after it opens.',
     path: ['windowClose'],
+    params: { code: 'window_order' }, // the page's text for it: src/i18n/trainer-exams.ts err.window_order
   });
 export type Override = z.infer<typeof OverrideSchema>;
 

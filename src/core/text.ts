@@ -28,16 +28,25 @@ export function controlCharMessage(s: string, opts: { singleLine?: boolean } = {
   return `Contains an invisible control character (${codePoint(ch)}). Remove it and send the text again.`;
 }
 
+/** The stable code of `controlCharMessage` (src/core/field-codes.ts), for pages that say it in their language. */
+export function controlCharCode(s: string, opts: { singleLine?: boolean } = {}): { code: string; params: { cp: string } } | null {
+  const m = (opts.singleLine ? CONTROL_OR_BREAK : CONTROL).exec(s);
+  if (!m) return null;
+  const ch = m[0];
+  const code = ch === '\u0000' ? 'nul_char' : opts.singleLine && /[\t\n\r\u2028\u2029]/.test(ch) ? 'line_break' : 'control_char';
+  return { code, params: { cp: codePoint(ch) } };
+}
+
 /**
  * The first string (or object key) anywhere in a parsed JSON value or query object that holds a
  * control character: `{ path: 'answers.3', message }`, or null. Paths use the same dotted form as
  * the schemas' field errors, so the browser shows the message next to the right input.
  */
-export function findControlChar(value: unknown, path: (string | number)[] = []): { path: string; message: string } | null {
+export function findControlChar(value: unknown, path: (string | number)[] = []): { path: string; message: string; code: { code: string; params: { cp: string } } } | null {
   const at = (p: (string | number)[]) => (p.length ? p.join('.') : '(body)');
   if (typeof value === 'string') {
     const message = controlCharMessage(value);
-    return message ? { path: at(path), message } : null;
+    return message ? { path: at(path), message, code: controlCharCode(value)! } : null;
   }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
@@ -50,7 +59,7 @@ export function findControlChar(value: unknown, path: (string | number)[] = []):
     for (const [key, inner] of Object.entries(value)) {
       // A bad key is reported at its parent: echoing the key would echo the character.
       const keyMessage = controlCharMessage(key, { singleLine: true });
-      if (keyMessage) return { path: at(path), message: `A field name ${keyMessage.charAt(0).toLowerCase()}${keyMessage.slice(1)}` };
+      if (keyMessage) return { path: at(path), message: `A field name ${keyMessage.charAt(0).toLowerCase()}${keyMessage.slice(1)}`, code: controlCharCode(key, { singleLine: true })! };
       const hit = findControlChar(inner, [...path, key]);
       if (hit) return hit;
     }
@@ -62,7 +71,11 @@ export function findControlChar(value: unknown, path: (string | number)[] = []):
  * Refinement for one-line fields; chain it after `.trim()` so that whitespace the field drops
  * anyway is not refused: `z.string().trim().min(1).superRefine(singleLine)`.
  */
-export function singleLine(s: string, ctx: { addIssue: (issue: { code: 'custom'; message: string }) => void }): void {
+export function singleLine(s: string, ctx: { addIssue: (issue: { code: 'custom'; message: string; params?: Record<string, string> }) => void }): void {
   const message = controlCharMessage(s, { singleLine: true });
-  if (message) ctx.addIssue({ code: 'custom', message });
+  // The code travels in the issue's params, so the page says it in its language (field-codes.ts).
+  if (message) {
+    const c = controlCharCode(s, { singleLine: true })!;
+    ctx.addIssue({ code: 'custom', message, params: { code: c.code, cp: c.params.cp } });
+  }
 }

@@ -218,6 +218,19 @@ export const banksZh = {
   'rv.col.flagged': '影响',
   'rv.status': '登记簿状态：{s}',
   'rv.noChanges': '还没有登记过法规变更。',
+
+  // Refusals of the bank pages, by code (src/client/problem-text.ts); generic ones: src/i18n/field-errors.ts.
+  'err.bank_not_found': '找不到这个题库，或您无权查看。',
+  'err.bank_read_only': '这个题库是只读的：请把题目复制到您的题库后再修改。',
+  'err.not_bank_manager': '这个题库不属于您管理的机构，不能修改或导出其答案。',
+  'err.unit_out_of_scope': '只能为您管理的机构新建题库。',
+  'err.bank_unit_out_of_scope': '请选择您管理的机构。',
+  'err.question_not_found': '找不到这道题，或您无权查看。',
+  'err.lesson_not_found': '找不到这节课程。',
+  'err.import_not_found': '找不到这次导入，或它不属于您。',
+  'err.unknown_instrument': '法规库中没有这部法规，请从列表中选择。',
+  'err.duplicate_stem': '已有题干相同的题目（忽略全半角、空格和标点）。可以打开它，或仍然保存。',
+  'err.invalid_question': '题目有问题，请按标出的提示修改。',
 };
 
 export type BanksKey = keyof typeof banksZh;
@@ -437,6 +450,18 @@ export const banksEn: Record<BanksKey, string> = {
   'rv.col.flagged': 'Impact',
   'rv.status': 'Register status: {s}',
   'rv.noChanges': 'No rule changes recorded yet.',
+
+  'err.bank_not_found': 'There is no question bank with this id that you can see.',
+  'err.bank_read_only': 'This bank is read-only: copy its questions into one of your banks to change them.',
+  'err.not_bank_manager': 'This bank belongs to a unit outside those you manage: you cannot change it or export its keys.',
+  'err.unit_out_of_scope': 'You can create banks only for units you manage.',
+  'err.bank_unit_out_of_scope': 'Choose one of the units you manage.',
+  'err.question_not_found': 'There is no such question that you can see.',
+  'err.lesson_not_found': 'There is no such lesson.',
+  'err.import_not_found': 'There is no import with this id for you.',
+  'err.unknown_instrument': 'That instrument is not in the regulation register; pick one from the list.',
+  'err.duplicate_stem': 'A question with the same stem (ignoring width, spaces and punctuation) already exists. Open it, or save anyway.',
+  'err.invalid_question': 'The question has problems; fix the fields marked.',
 };
 
 export function banksTr(locale: Locale) {

@@ -3,6 +3,7 @@
 // about people and units of their subtree, admins all. Read-only: the log is append-only.
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { signInUrl } from '../client/api.ts';
+import { localFieldErrors } from '../client/problem-text.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { formatDateTime } from '../client/format.ts';
 import { getAudit, getChoices, type AuditEntry } from '../client/hr-api.ts';
@@ -35,7 +36,8 @@ export default function AuditLog(props: { locale: Locale }) {
   const [choices] = createResource(() => (hasStoredSession() ? true : null), () => getChoices().catch(() => null));
   const entries = () => pages().flat();
   const forbidden = () => errorStatus(first) === 403;
-  const badFilter = () => (errorStatus(first) === 400 ? (first.error as { errors?: Record<string, string> }).errors ?? {} : {});
+  // A bad filter's field errors in the page's language (a malformed period …), from the server's codes.
+  const badFilter = () => (errorStatus(first) === 400 ? localFieldErrors(first.error, props.locale) : {});
   const lang = langOf(props.locale);
   const labels = ACTION_LABELS[lang];
 

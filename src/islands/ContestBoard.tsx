@@ -62,7 +62,8 @@ export default function ContestBoard(props: { locale: Locale }) {
         setPolls((p) => ({ ...p, full: p.full + 1 }));
       } else {
         const doc = (await res.json().catch(() => ({}))) as { detail?: string };
-        if (res.status === 404 || res.status === 403) { setError(doc.detail || tx('c.notFound')); return; }
+        // The board's own sentence: the server's English detail is not for a Chinese screen.
+        if (res.status === 404 || res.status === 403) { setError(props.locale === 'en' && doc.detail ? doc.detail : tx('c.notFound')); return; }
         throw new Error(doc.detail || res.statusText);
       }
       setStale(false);

@@ -9,6 +9,7 @@ import { createContest, getContest, hostedLiveContests, mockExams, orgUnits, sav
 import { localePath, translator, type Locale } from '../i18n/index.ts';
 import { contestsTr, contestsZh, type ContestsKey } from '../i18n/contests.ts';
 import LoadError from './shared/LoadError.tsx';
+import { areaSay, localDetail, sayCode } from '../client/problem-text.ts';
 import { valueOf } from './shared/resource.ts';
 
 interface TeamDraft { kind: 'org' | 'hand'; name: string; orgUnit: string; members: string }
@@ -60,12 +61,10 @@ export default function ContestEdit(props: { locale: Locale }) {
   });
   onMount(() => { if (!hasStoredSession()) location.assign(signInUrl()); });
 
-  // A field error the server coded is shown in the page's language; others as the server wrote them.
-  const say = (key: string) => {
-    const c = fieldCodes()[key];
-    const k = c ? (`err.${c.code}` as ContestsKey) : null;
-    return k && k in contestsZh ? tx(k, c!.params) : errors()[key];
-  };
+  // A field error the server coded is shown in the page's language (the contest's own codes, then the
+  // generic ones of src/i18n/field-errors.ts); others as the server wrote them.
+  const areaText = areaSay<ContestsKey>(contestsZh, tx);
+  const say = (key: string) => sayCode(props.locale, fieldCodes()[key], areaText) ?? errors()[key];
   const err = (key: string) => (key in errors() ? say(key) : undefined);
   const errUnder = (prefix: string) => Object.keys(errors()).filter((k) => k.startsWith(prefix)).map(say);
   const updateTeam = (i: number, patch: Partial<TeamDraft>) => setTeams((ts) => ts.map((t, j) => (j === i ? { ...t, ...patch } : t)));
@@ -106,7 +105,7 @@ export default function ContestEdit(props: { locale: Locale }) {
       const a = x as ApiError;
       setErrors(a.errors ?? {});
       setFieldCodes(((a.problem as { fieldCodes?: Record<string, FieldCode> } | undefined)?.fieldCodes) ?? {});
-      setMessage({ kind: 'error', text: a.errors ? tx('e.fix') : a.detail || a.message });
+      setMessage({ kind: 'error', text: a.errors ? tx('e.fix') : localDetail(a, props.locale, areaText) });
     } finally {
       setBusy(false);
     }

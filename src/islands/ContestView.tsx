@@ -9,7 +9,8 @@ import {
 } from '../client/contests-api.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
-import { contestsTr } from '../i18n/contests.ts';
+import { contestsTr, contestsZh, type ContestsKey } from '../i18n/contests.ts';
+import { areaSay, localDetail, localFieldErrors } from '../client/problem-text.ts';
 import LoadError from './shared/LoadError.tsx';
 import { valueOf } from './shared/resource.ts';
 
@@ -44,9 +45,10 @@ export default function ContestView(props: { locale: Locale }) {
       if (out && typeof out === 'object' && 'id' in out) mutate(out as ContestDetail);
       if (ok) setMessage({ kind: 'success', text: ok });
     } catch (e) {
-      const err = e as ApiError;
-      const fields = err.errors ? Object.values(err.errors).join(' ') : '';
-      setMessage({ kind: 'error', text: [err.detail || err.message, fields].filter(Boolean).join(' ') });
+      // The refusal and its field errors (publishing without rounds …) in the page's language.
+      const say = areaSay<ContestsKey>(contestsZh, tx);
+      const fields = Object.values(localFieldErrors(e, props.locale, say)).join(' ');
+      setMessage({ kind: 'error', text: [localDetail(e, props.locale, say), fields].filter(Boolean).join(' ') });
     } finally {
       setBusy(false);
     }

@@ -3,6 +3,7 @@
 // `required` (the employee's required training, first) and `children` (sections with their own
 // islands, rendered below the cards).
 import { createSignal, For, onCleanup, onMount, Show, type JSX } from 'solid-js';
+import { localDetail } from '../client/problem-text.ts';
 import { cachedMe, fetchMe, hasStoredSession, ME_EVENT, signOut, type Me } from '../client/session-hint.ts';
 import { roleLabel, translator, type Locale } from '../i18n/index.ts';
 import { icons } from '../components/icons.ts';
@@ -33,7 +34,7 @@ export default function Dashboard(props: Props) {
       .catch((err: { status?: number; detail?: string }) => {
         // Session no longer valid: show the signed-out landing instead.
         if (err?.status === 401) return void signOut();
-        setError(err?.status === 404 && err.detail ? err.detail : tr('dashboard.error'));
+        setError(err?.status === 404 ? localDetail(err, props.locale) : tr('dashboard.error'));
       });
   };
 

@@ -14,7 +14,8 @@ import {
   setExamStatus, updateExam, type BlueprintCheck, type BlueprintRow, type BuilderExam, type BuilderOptions, type Flags, type ReviewPolicy,
 } from '../client/trainer-api.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
-import { examsTr, type ExamsKey } from '../i18n/trainer-exams.ts';
+import { examsTr, examsZh, type ExamsKey } from '../i18n/trainer-exams.ts';
+import { areaSay, localDetail, localFieldErrors, localizeFields, sayCode } from '../client/problem-text.ts';
 import { pointsLabel, questionTypeLabel } from '../i18n/question-types.ts';
 import QuestionBody from './exam/QuestionBody.tsx';
 import LoadError from './shared/LoadError.tsx';
@@ -100,6 +101,14 @@ function sectionOf(r: Row): BlueprintRow {
 
 export default function ExamBuilder(props: { locale: Locale }) {
   const tx = examsTr(props.locale);
+  const sayEx = areaSay<ExamsKey>(examsZh, tx);
+  /** A blueprint check with its row problems in the page's language (the server sends codes beside the English). */
+  const localCheck = (c: BlueprintCheck): BlueprintCheck => ({
+    ...c,
+    errors: localizeFields(c.errors, c.fieldCodes, props.locale, sayEx),
+    sections: c.sections.map((s) => ({ ...s, error: s.error === null ? null : sayCode(props.locale, s.errorCode ?? undefined, sayEx) ?? s.error })),
+    message: c.message === null ? null : sayCode(props.locale, c.messageCode ?? undefined, sayEx) ?? c.message,
+  });
   const tr = translator(props.locale);
   const signedIn = hasStoredSession();
   const [examId, setExamId] = createSignal(new URLSearchParams(location.search).get('id') ?? '');
@@ -138,11 +147,13 @@ export default function ExamBuilder(props: { locale: Locale }) {
     setChecking(true);
     timer = setTimeout(async () => {
       try {
-        setCheck(await checkBlueprint({ sections: JSON.parse(json) }));
+        setCheck(localCheck(await checkBlueprint({ sections: JSON.parse(json) })));
         // The rows were re-checked: a save's old row errors no longer apply.
         setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !k.startsWith('blueprint.'))));
       } catch (err) {
-        if (err instanceof ApiError && err.errors) setCheck({ ok: false, sections: [], errors: prefix(err.errors, 'blueprint.'), message: err.detail, questionCount: 0, totalPoints: 0 });
+        if (err instanceof ApiError && err.errors) {
+          setCheck({ ok: false, sections: [], errors: prefix(localFieldErrors(err, props.locale, sayEx), 'blueprint.'), message: localDetail(err, props.locale, sayEx), questionCount: 0, totalPoints: 0 });
+        }
       } finally {
         setChecking(false);
       }
@@ -173,10 +184,13 @@ export default function ExamBuilder(props: { locale: Locale }) {
     };
   };
 
+  // Refusals in the page's language from their codes (src/client/problem-text.ts): the field errors
+  // beside their fields, the whole problem in the banner.
   const fail = (err: unknown) => {
     if (err instanceof ApiError) {
-      setErrors(err.errors ?? {});
-      setMessage({ kind: 'error', text: err.errors ? `${tx('b.fixErrors')} ${err.detail}` : err.detail });
+      setErrors(localFieldErrors(err, props.locale, sayEx));
+      const detail = localDetail(err, props.locale, sayEx);
+      setMessage({ kind: 'error', text: err.errors && (err.problem as { code?: string }).code === 'invalid_fields' ? tx('b.fixErrors') : err.errors ? `${tx('b.fixErrors')} ${detail}` : detail });
     } else setMessage({ kind: 'error', text: String(err) });
   };
 
@@ -238,7 +252,7 @@ export default function ExamBuilder(props: { locale: Locale }) {
 
   return (
     <div class="vstack builder" data-testid="exam-builder">
-      <Show when={forbidden()}><NoAccess locale={props.locale} tr={tr} detail={(loadError() as ApiError | null)?.detail ?? (options.error as ApiError | undefined)?.detail} /></Show>
+      <Show when={forbidden()}><NoAccess locale={props.locale} tr={tr} error={loadError() ?? options.error} /></Show>
       <Show when={(options.error || loadError()) && !forbidden()}><LoadError error={options.error ?? loadError()} onRetry={() => location.reload()} tr={tr} /></Show>
       <Show when={valueOf(options) && !forbidden() && !loadError()}>
         {(_) => {
@@ -456,7 +470,7 @@ export default function ExamBuilder(props: { locale: Locale }) {
                 </section>
               )}</Show>
 
-              <Show when={exam()}>{(e) => <Overrides exam={e()} tx={tx} onChanged={async () => { setExam(await getBuilderExam(e().id)); }} />}</Show>
+              <Show when={exam()}>{(e) => <Overrides exam={e()} tx={tx} locale={props.locale} onChanged={async () => { setExam(await getBuilderExam(e().id)); }} />}</Show>
               <datalist id="people"><For each={o().people}>{(p) => <option value={p.employeeNo}>{p.name} · {p.unit}</option>}</For></datalist>
             </form>
           );
@@ -588,7 +602,7 @@ function BlueprintRowEditor(props: {
   );
 }
 
-function Overrides(props: { exam: BuilderExam; tx: ReturnType<typeof examsTr>; onChanged: () => Promise<void> }) {
+function Overrides(props: { exam: BuilderExam; tx: ReturnType<typeof examsTr>; locale: Locale; onChanged: () => Promise<void> }) {
   const tx = props.tx;
   const [member, setMember] = createSignal('');
   const [extraMin, setExtraMin] = createSignal('0');
@@ -606,7 +620,8 @@ function Overrides(props: { exam: BuilderExam; tx: ReturnType<typeof examsTr>; o
       setMember('');
       await props.onChanged();
     } catch (err) {
-      setError(err instanceof ApiError ? [err.detail, ...Object.values(err.errors ?? {})].join(' ') : String(err));
+      const say = areaSay<ExamsKey>(examsZh, tx);
+      setError(err instanceof ApiError ? [localDetail(err, props.locale, say), ...Object.values(localFieldErrors(err, props.locale, say))].join(' ') : String(err));
     }
   };
   return (

@@ -17,6 +17,8 @@ import {
 import { formatClock, formatDateTime, formatMinutes, formatNumber, isAnswered, remainingOnServer, type TitleMaps } from '../client/format.ts';
 import type { QuestionResponse } from '../core/questions.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
+import { examRefusalsTr, examRefusalsZh, type ExamRefusalKey } from '../i18n/exam-refusals.ts';
+import { localDetail } from '../client/problem-text.ts';
 import QuestionBody, { responseForKey } from './exam/QuestionBody.tsx';
 import ResultView from './exam/ResultView.tsx';
 import Modal from './exam/Modal.tsx';
@@ -92,7 +94,16 @@ export default function ExamRunner(props: Props) {
   // ---------------------------------------------------------------------------------------------
   // Loading
 
-  const problemText = (e: unknown) => (e instanceof ApiError ? e.detail || e.title : tr('error.generic'));
+  // A refusal in the page's language from its code (src/i18n/exam-refusals.ts, then the generic texts);
+  // the exam window's times in the reader's clock.
+  const refusals = examRefusalsTr(props.locale);
+  const problemText = (e: unknown) => {
+    if (!(e instanceof ApiError)) return tr('error.generic');
+    const w = (e.problem.window ?? {}) as { open?: string | null; close?: string | null };
+    const times = { open: formatDateTime(w.open ?? null, props.locale), close: formatDateTime(w.close ?? null, props.locale) };
+    return localDetail(e, props.locale, (code, params) =>
+      (`err.${code}` in examRefusalsZh ? refusals(`err.${code}` as ExamRefusalKey, { ...times, ...params }) : null));
+  };
 
   const setUrl = (attemptId: string | null) => {
     try {
@@ -176,7 +187,10 @@ export default function ExamRunner(props: Props) {
       storage: browserStorage(),
       debounceMs: 600,
       isOnline: () => navigator.onLine !== false,
-      send: (n, b) => saveResponse(attemptId, n, b).then((r) => ({ seq: r.latestSeq, serverNow: r.serverNow })),
+      // A refused save carries its reason in the page's language (the saver shows `detail`).
+      send: (n, b) => saveResponse(attemptId, n, b).then((r) => ({ seq: r.latestSeq, serverNow: r.serverNow }), (e: unknown) => {
+        throw e instanceof ApiError ? new ApiError(e.status, e.title, problemText(e), e.errors, e.problem) : e;
+      }),
       onChange: setSave,
       onClosed: (message) => {
         setEndNotice(tr('exam.closedByServer', { detail: message }));

@@ -9,7 +9,8 @@ import { hasStoredSession } from '../client/session-hint.ts';
 import { getGrading, gradeSlot, type GradingItem } from '../client/trainer-api.ts';
 import { formatNumber } from '../client/format.ts';
 import { translator, type Locale } from '../i18n/index.ts';
-import { examsTr } from '../i18n/trainer-exams.ts';
+import { examsTr, examsZh, type ExamsKey } from '../i18n/trainer-exams.ts';
+import { areaSay, localDetail, localFieldErrors } from '../client/problem-text.ts';
 import LoadError from './shared/LoadError.tsx';
 import NoAccess from './shared/NoAccess.tsx';
 
@@ -92,7 +93,9 @@ export default function GradingQueue(props: { locale: Locale }) {
       }
       markInput?.focus();
     } catch (err) {
-      setFieldError(err instanceof ApiError ? (err.errors?.mark ?? err.detail) : String(err));
+      // In the page's language from the problem's codes (a mark out of range, an attempt in progress …).
+      const say = areaSay<ExamsKey>(examsZh, tx);
+      setFieldError(err instanceof ApiError ? (localFieldErrors(err, props.locale, say).mark ?? localDetail(err, props.locale, say)) : String(err));
     } finally {
       setBusy(false);
     }
@@ -113,7 +116,7 @@ export default function GradingQueue(props: { locale: Locale }) {
   const status = () => (error() as ApiError | null)?.status;
   return (
     <div class="vstack grading" data-testid="grading-queue">
-      <Show when={status() === 403}><NoAccess locale={props.locale} tr={tr} detail={(error() as ApiError).detail} /></Show>
+      <Show when={status() === 403}><NoAccess locale={props.locale} tr={tr} error={error()} /></Show>
       <Show when={error() && status() !== 403}><LoadError error={error()} onRetry={() => void load()} tr={tr} /></Show>
       <Show when={items()}>{(list) => (
         <>

@@ -4,7 +4,7 @@
 // efficiency and option frequencies, with flags. A flagged question links to the bank editor.
 import { createEffect, createResource, createSignal, For, onCleanup, onMount, Show } from 'solid-js';
 import { BarController, BarElement, CategoryScale, Chart, LinearScale, Tooltip } from 'chart.js';
-import { signInUrl, type ApiError } from '../client/api.ts';
+import { signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { getExamStats, type ExamStatsBody } from '../client/trainer-api.ts';
 import { formatNumber, optionLetter } from '../client/format.ts';
@@ -44,7 +44,7 @@ export default function ItemStats(props: { locale: Locale }) {
   const bankEditor = (qid: string) => localePath(props.locale, `/manage/questions/edit/?id=${encodeURIComponent(qid)}`);
   return (
     <div class="vstack item-stats" data-testid="item-stats">
-      <Show when={errorStatus(stats) === 403}><NoAccess locale={props.locale} tr={tr} detail={(stats.error as ApiError).detail} /></Show>
+      <Show when={errorStatus(stats) === 403}><NoAccess locale={props.locale} tr={tr} error={stats.error} /></Show>
       <Show when={stats.error && errorStatus(stats) !== 403}><LoadError error={stats.error} onRetry={() => void refetch()} tr={tr} /></Show>
       <Show when={stats.loading && !valueOf(stats)}><span class="skeleton" style={{ height: '12rem' }} /></Show>
       <Show when={valueOf(stats)}>{(sv) => {

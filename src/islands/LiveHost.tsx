@@ -7,8 +7,9 @@ import { createEffect, createResource, createSignal, For, on, onCleanup, onMount
 import { api, ApiError, signInUrl } from '../client/api.ts';
 import { currentSession } from '../client/supabase.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
-import { localePath, type Locale } from '../i18n/index.ts';
-import { lv, type LiveKey } from '../i18n/live.ts';
+import { localeFromPath, localePath, type Locale } from '../i18n/index.ts';
+import { liveZh, lv, type LiveKey } from '../i18n/live.ts';
+import { localDetail, localFieldErrors, type AreaSay } from '../client/problem-text.ts';
 import { answerText, createLiveFeed, createTicker, isRightOption, letter, requestId, secondsLeft, shownPhase } from './live/feed.ts';
 
 type Kind = 'required' | 'buzz' | 'risk' | 'all' | 'sudden_death';
@@ -34,6 +35,13 @@ export default function LiveHost(props: { locale: Locale }) {
 
 type T = (k: LiveKey, v?: Record<string, string | number>) => string;
 
+// Refusals (a host action out of turn, a run-sheet problem) in the page's language, from their codes:
+// the live texts first, then the generic ones (src/client/problem-text.ts).
+const pageLocale = () => localeFromPath(location.pathname);
+const sayLive: AreaSay = (code, params) => (`err.${code}` in liveZh ? lv(pageLocale(), `err.${code}` as LiveKey, params) : null);
+const refusal = (e: unknown) => localDetail(e, pageLocale(), sayLive);
+const refusalFields = (e: unknown) => localFieldErrors(e, pageLocale(), sayLive);
+
 function ContestList(props: { locale: Locale; t: T }) {
   const t = props.t;
   const [list, { refetch }] = createResource(() => api<{ contests: { id: string; title: string; pin?: string; started: boolean; finished?: boolean; hosts: boolean; ownerName: string | null }[] }>('/api/live'));
@@ -46,7 +54,7 @@ function ContestList(props: { locale: Locale; t: T }) {
       const c = await api<{ id: string }>('/api/live', { method: 'POST', body: { title: title() } });
       location.assign(`${localePath(props.locale, '/live/host/')}?id=${c.id}`);
     } catch (err) {
-      setError(err instanceof ApiError ? (err.errors?.title ?? err.detail) : String(err));
+      setError(err instanceof ApiError ? (refusalFields(err).title ?? refusal(err)) : String(err));
     }
   };
   return (
@@ -60,7 +68,7 @@ function ContestList(props: { locale: Locale; t: T }) {
       </form>
       <section class="stack">
         <h2 class="section-title">{t('live.myContests')}</h2>
-        <Show when={list.error}><p class="alert alert-error">{(list.error as ApiError).detail} <button class="btn btn-sm btn-secondary" onClick={() => void refetch()}>↻</button></p></Show>
+        <Show when={list.error}><p class="alert alert-error">{refusal(list.error)} <button class="btn btn-sm btn-secondary" onClick={() => void refetch()}>↻</button></p></Show>
         <Show when={list() && list()!.contests.filter((c) => c.hosts).length === 0}><p class="card empty">{t('live.none')}</p></Show>
         <ul class="lh-contests">
           <For each={list()?.contests.filter((c) => c.hosts) ?? []}>
@@ -86,7 +94,7 @@ function Contest(props: { id: string; locale: Locale; t: T }) {
   const screenHref = () => localePath(props.locale, `/live/${props.id}/screen`);
   return (
     <div class="live-host stack">
-      <Show when={setup.error}><p class="alert alert-error" role="alert">{(setup.error as ApiError).detail ?? String(setup.error)}</p></Show>
+      <Show when={setup.error}><p class="alert alert-error" role="alert">{refusal(setup.error)}</p></Show>
       <Show when={setup()}>
         {(s) => (
           <>
@@ -116,7 +124,10 @@ function ExportButton(props: { id: string; t: T }) {
     try {
       const session = await currentSession();
       const res = await fetch(`/api/live/${props.id}/export`, { headers: { authorization: `Bearer ${session?.access_token ?? ''}` } });
-      if (!res.ok) throw new Error(((await res.json()) as { detail?: string }).detail ?? `HTTP ${res.status}`);
+      if (!res.ok) {
+        const doc = (await res.json().catch(() => ({}))) as Record<string, unknown>;
+        throw new Error(refusal(new ApiError(res.status, String(doc.title ?? ''), String(doc.detail ?? ''), undefined, doc)));
+      }
       const blob = await res.blob();
       const a = document.createElement('a');
       a.href = URL.createObjectURL(blob);
@@ -198,7 +209,7 @@ function SetupEditor(props: { setup: Setup; t: T; onSaved: () => void }) {
       setMessage(t('live.saved'));
       props.onSaved();
     } catch (e2) {
-      if (e2 instanceof ApiError) { setErrors(e2.errors ?? {}); setMessage(e2.detail); } else setMessage(String(e2));
+      if (e2 instanceof ApiError) { setErrors(refusalFields(e2)); setMessage(refusal(e2)); } else setMessage(String(e2));
     } finally {
       setBusy(false);
     }
@@ -328,8 +339,8 @@ function Console(props: { setup: Setup; t: T }) {
       await feed.refresh();
       return true;
     } catch (e) {
-      setProblem(e instanceof ApiError ? e.detail : String(e));
-      if (e instanceof ApiError && e.errors) setAdjErrors(e.errors);
+      setProblem(e instanceof ApiError ? refusal(e) : String(e));
+      if (e instanceof ApiError && e.errors) setAdjErrors(refusalFields(e));
       return false;
     } finally {
       setBusy(false);

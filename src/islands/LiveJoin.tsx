@@ -5,6 +5,7 @@ import { api, ApiError, signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { localePath, type Locale } from '../i18n/index.ts';
 import { lv, type LiveKey } from '../i18n/live.ts';
+import { localDetail } from '../client/problem-text.ts';
 
 export default function LiveJoin(props: { locale: Locale }) {
   const t = (k: LiveKey, v?: Record<string, string | number>) => lv(props.locale, k, v);
@@ -21,7 +22,7 @@ export default function LiveJoin(props: { locale: Locale }) {
       location.assign(`${localePath(props.locale, '/live/play/')}?id=${encodeURIComponent(c.id)}`);
     } catch (e) {
       const code = e instanceof ApiError ? e.problem.code : undefined;
-      setError(code === 'pin_unknown' ? t('live.pinError.pin_unknown') : code === 'pin_malformed' ? t('live.joinIntro') : e instanceof ApiError ? e.detail : String(e));
+      setError(code === 'pin_unknown' ? t('live.pinError.pin_unknown') : code === 'pin_malformed' ? t('live.joinIntro') : localDetail(e, props.locale));
       setBusy(false);
     }
   };

@@ -6,7 +6,8 @@ import { createEffect, createSignal, For, Match, on, onMount, Show, Switch } fro
 import { api, ApiError, signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import type { Locale } from '../i18n/index.ts';
-import { lv, type LiveKey } from '../i18n/live.ts';
+import { liveZh, lv, type LiveKey } from '../i18n/live.ts';
+import { areaSay, localDetail } from '../client/problem-text.ts';
 import type { PersonalState } from '../core/live-contest.ts';
 import { answerText, contestIdFromLocation, createLiveFeed, createTicker, deviceId, isRightOption, letter, requestId, secondsLeft, shownPhase } from './live/feed.ts';
 
@@ -14,6 +15,8 @@ type Personal = PersonalState & { serverNow: number; memberId: string; teamId: s
 
 export default function LivePlay(props: { locale: Locale }) {
   const t = (k: LiveKey, v?: Record<string, string | number>) => lv(props.locale, k, v);
+  // A refusal (too late, not your turn …) in the page's language from its code (src/client/problem-text.ts).
+  const refusal = (e: unknown) => localDetail(e, props.locale, areaSay<LiveKey>(liveZh, t, 'play.err.'));
   const id = contestIdFromLocation();
   const device = deviceId();
   const [me, setMe] = createSignal<Personal | null>(null);
@@ -42,7 +45,7 @@ export default function LivePlay(props: { locale: Locale }) {
       setFatal(null);
     } catch (e) {
       if (e instanceof ApiError && (e.status === 403 || e.status === 404)) setFatal(t('live.notInTeam'));
-      else setProblem((e as ApiError).detail || String(e));
+      else setProblem(refusal(e));
     }
   };
   void sit();
@@ -95,7 +98,7 @@ export default function LivePlay(props: { locale: Locale }) {
         // A dropped connection: the same requestId is sent again, and the server keeps one event.
         if (e instanceof ApiError && e.status === 0 && attempt < 2) continue;
         if (e instanceof ApiError && e.problem.code === 'seat_taken_over') void loadMe();
-        setProblem(e instanceof ApiError ? e.detail : String(e));
+        setProblem(refusal(e));
         break;
       }
     }

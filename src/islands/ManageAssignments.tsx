@@ -3,6 +3,7 @@
 // and (?id=) one assignment with its people, where HR exempts someone with a reason (audited).
 import { createMemo, createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { ApiError } from '../client/api.ts';
+import { localDetail, localFieldErrors } from '../client/problem-text.ts';
 import { signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
@@ -159,8 +160,9 @@ function AssignmentForm(props: { locale: Locale; t: HrTr; onDone: (people: numbe
       props.onDone(r.people);
     } catch (x) {
       if (x instanceof ApiError) {
-        setErrors(x.errors ?? {});
-        setProblem(x.errors ? t('as.form.fix') : x.detail);
+        // Field errors in the page's language where the server sent a code (src/client/problem-text.ts).
+        setErrors(localFieldErrors(x, props.locale));
+        setProblem(x.errors ? t('as.form.fix') : localDetail(x, props.locale));
       } else setProblem(String(x));
     } finally {
       setBusy(false);
@@ -274,13 +276,13 @@ function AssignmentDetail(props: { id: string; locale: Locale; t: HrTr; tr: Retu
   });
   const act = async (fn: () => Promise<string>) => {
     setProblem(null);
-    try { setNotice(await fn()); void refetch(); } catch (x) { setProblem(x instanceof ApiError ? x.detail : String(x)); }
+    try { setNotice(await fn()); void refetch(); } catch (x) { setProblem(x instanceof ApiError ? localDetail(x, props.locale) : String(x)); }
   };
 
   return (
     <div class="vstack hr-page">
       <a class="btn btn-ghost btn-sm back-link" href={localePath(props.locale, '/manage/assignments/')}>← {t('as.detail.back')}</a>
-      <Show when={forbidden()}><NoAccess locale={props.locale} tr={props.tr} detail={(a.error as ApiError | undefined)?.detail} /></Show>
+      <Show when={forbidden()}><NoAccess locale={props.locale} tr={props.tr} error={a.error} /></Show>
       <Show when={a.error && !forbidden()}><LoadError error={a.error} onRetry={() => void refetch()} tr={props.tr} /></Show>
       <Show when={valueOf(a)}>
         {(x) => (

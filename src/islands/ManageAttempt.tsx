@@ -7,6 +7,8 @@ import { signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { getManageAttempt, regradeAttempt, type RegradeResult } from '../client/exam-api.ts';
 import { ApiError } from '../client/api.ts';
+import { areaSay, localDetail, localFieldErrors } from '../client/problem-text.ts';
+import { examsTr, examsZh, type ExamsKey } from '../i18n/trainer-exams.ts';
 import { describeChange, reasonText } from '../client/audit-format.ts';
 import { actionLabel, hrTr, langOf } from '../i18n/hr.ts';
 import { formatDateTime, formatNumber, type TitleMaps } from '../client/format.ts';
@@ -50,7 +52,9 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
       void refetch();
     } catch (err) {
       // Field errors (a too-short reason) and refusals (in progress, not your exam) both go next to the field.
-      setReasonError(err instanceof ApiError ? err.errors?.reason ?? (err.detail || err.message) : String(err));
+      // In the page's language from the problem's codes (src/client/problem-text.ts); grading refusals share the exam texts.
+      const say = areaSay<ExamsKey>(examsZh, examsTr(props.locale));
+      setReasonError(err instanceof ApiError ? localFieldErrors(err, props.locale, say).reason ?? localDetail(err, props.locale, say) : String(err));
     } finally {
       setWorking(false);
     }
@@ -67,7 +71,7 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
         <div class="card runner-loading" role="status"><span class="spinner" aria-hidden="true" />{tr('app.loading')}</div>
       </Show>
       <Show when={errorStatus(data) === 403}>
-        <NoAccess locale={props.locale} tr={tr} detail={(data.error as { detail?: string }).detail} />
+        <NoAccess locale={props.locale} tr={tr} error={data.error} />
       </Show>
       <Show when={data.error && errorStatus(data) !== 403}>
         <LoadError error={data.error} onRetry={() => void refetch()} tr={tr} />

@@ -37,7 +37,7 @@ export default function MyExams(props: { locale: Locale }) {
           </select>
         </label>
       </div>
-      <Show when={errorStatus(rows) === 403}><NoAccess locale={props.locale} tr={tr} detail={(rows.error as { detail?: string }).detail} /></Show>
+      <Show when={errorStatus(rows) === 403}><NoAccess locale={props.locale} tr={tr} error={rows.error} /></Show>
       <Show when={rows.error && errorStatus(rows) !== 403}><LoadError error={rows.error} onRetry={() => void refetch()} tr={tr} /></Show>
       <Show when={rows.loading && !valueOf(rows)}><span class="skeleton" style={{ height: '10rem' }} /></Show>
       <Show when={valueOf(rows)}>{(list) => (

@@ -3,7 +3,8 @@
 // online contest. On the dashboard (no `member`) it shows the signed-in person's records and nothing
 // at all when there are none; with `member` (a manager's drill-down) it shows that person's.
 import { createResource, For, Show } from 'solid-js';
-import { api, type ApiError } from '../client/api.ts';
+import { localDetail } from '../client/problem-text.ts';
+import { api } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
 import { lv } from '../i18n/live.ts';
@@ -82,7 +83,7 @@ export default function MyLiveResults(props: { locale: Locale; member?: string }
       <section class="stack" aria-labelledby="person-live-records" data-testid="person-live-results">
         <h3 id="person-live-records">{t('live.rec.title')}</h3>
         <Show when={data.error}>
-          <p class="alert alert-error" role="alert">{t('live.rec.loadFailed', { detail: (data.error as ApiError)?.detail || (data.error as Error)?.message || '' })}</p>
+          <p class="alert alert-error" role="alert">{t('live.rec.loadFailed', { detail: localDetail(data.error, props.locale) })}</p>
         </Show>
         <Show when={valueOf(data)}>
           <Show when={records().length > 0} fallback={<p class="muted">{t('live.rec.none')}</p>}>{table()}</Show>

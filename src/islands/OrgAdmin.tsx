@@ -6,7 +6,8 @@ import { api, ApiError, signInUrl } from '../client/api.ts';
 import { fetchMe, hasStoredSession } from '../client/session-hint.ts';
 import { getOrgUnits, treeOptions, type OrgUnit } from '../client/org-api.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
-import { orgTr, type OrgKey } from '../i18n/org.ts';
+import { orgTr, orgZh, type OrgKey } from '../i18n/org.ts';
+import { areaSay, localDetail, localFieldErrors } from '../client/problem-text.ts';
 import NoAccess from './shared/NoAccess.tsx';
 import LoadError from './shared/LoadError.tsx';
 import { valueOf } from './shared/resource.ts';
@@ -16,6 +17,8 @@ const KINDS = ['branch', 'sub_branch', 'department', 'outlet', 'head_office'] as
 export default function OrgAdmin(props: { locale: Locale }) {
   const t = orgTr(props.locale);
   const tr = translator(props.locale);
+  // Refusals are shown in the page's language from their codes (src/client/problem-text.ts).
+  const say = areaSay(orgZh, t);
   const [forbidden, setForbidden] = createSignal(false);
   onMount(() => { if (!hasStoredSession()) location.assign(signInUrl()); });
   const [me] = createResource(() => (hasStoredSession() ? true : null), () => fetchMe());
@@ -57,11 +60,11 @@ export default function OrgAdmin(props: { locale: Locale }) {
       return true;
     } catch (e) {
       if (e instanceof ApiError) {
-        setErrors(e.errors ?? {});
+        setErrors(localFieldErrors(e, props.locale, say));
         const p = e.problem as { code?: string; people?: number; units?: number };
         const text = p.code === 'org_close_not_empty'
           ? t('org.closeBlocked', { name: selected()?.name ?? '', people: p.people ?? 0, units: p.units ?? 0 })
-          : e.detail || tr('error.generic');
+          : localDetail(e, props.locale, say);
         setMessage({ kind: 'error', text });
       } else setMessage({ kind: 'error', text: tr('error.generic') });
       return false;

@@ -6,7 +6,8 @@ import { api, ApiError, signInUrl } from '../client/api.ts';
 import { fetchMe, hasStoredSession } from '../client/session-hint.ts';
 import { getOrgUnits, treeOptions, type Person } from '../client/org-api.ts';
 import { translator, type Locale } from '../i18n/index.ts';
-import { orgTr, type OrgKey } from '../i18n/org.ts';
+import { orgTr, orgZh, type OrgKey } from '../i18n/org.ts';
+import { areaSay, localDetail, localFieldErrors } from '../client/problem-text.ts';
 import NoAccess from './shared/NoAccess.tsx';
 import { valueOf } from './shared/resource.ts';
 
@@ -73,8 +74,10 @@ export default function PeopleAdmin(props: { locale: Locale }) {
 
   const fail = (e: unknown) => {
     if (e instanceof ApiError) {
-      setErrors(e.errors ?? {});
-      setMessage(e.detail || tr('error.generic'));
+      // Field errors and the message in the page's language, from the problem's codes.
+      const say = areaSay(orgZh, t);
+      setErrors(localFieldErrors(e, props.locale, say));
+      setMessage(localDetail(e, props.locale, say));
     } else setMessage(tr('error.generic'));
   };
 

@@ -6,6 +6,7 @@
 // each with the same numbers in a table beside it; exports (xlsx, CSV); print (src/styles/hr.css).
 import { createEffect, createResource, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
 import { ApiError, signInUrl } from '../client/api.ts';
+import { localDetail, localFieldErrors } from '../client/problem-text.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
 import {
@@ -82,7 +83,7 @@ export default function Reports(props: { locale: Locale }) {
       setPerson(await getPersonAttempts(assignment, member));
       dialog.showModal();
     } catch (x) {
-      setExportProblem(x instanceof ApiError ? x.detail : String(x));
+      setExportProblem(x instanceof ApiError ? localDetail(x, props.locale) : String(x));
     }
   };
   const doExport = async (format: 'xlsx' | 'csv', rows?: 'person') => {
@@ -90,10 +91,12 @@ export default function Reports(props: { locale: Locale }) {
     if (!p) return;
     setExporting(true);
     setExportProblem(null);
-    try { await downloadExport({ ...p, format, rows }); } catch (x) { setExportProblem(x instanceof ApiError ? x.detail : String(x)); } finally { setExporting(false); }
+    try { await downloadExport({ ...p, format, rows }); } catch (x) { setExportProblem(x instanceof ApiError ? localDetail(x, props.locale) : String(x)); } finally { setExporting(false); }
   };
   const forbidden = () => errorStatus(report) === 403;
-  const badScope = () => errorStatus(report) === 400 ? (report.error as ApiError).detail : null;
+  // In the page's language (src/client/problem-text.ts): a bad period or unit as the server coded it.
+  const badScope = () => errorStatus(report) === 400
+    ? Object.values(localFieldErrors(report.error, props.locale)).join(' ') || localDetail(report.error, props.locale) : null;
 
   return (
     <div class="vstack hr-page report-page">
@@ -256,7 +259,7 @@ function PeopleTable(props: { params: ReportParams; direct: boolean; label: stri
         <h2 class="section-title" id="rp-people-title">{props.label} · {t('rp.people')} <span class="muted">({valueOf(data)?.total ?? '…'})</span></h2>
         <input class="input no-print" type="search" placeholder={t('rp.search')} aria-label={t('rp.search')} onChange={(e) => setQ(e.currentTarget.value.trim())} />
       </div>
-      <Show when={data.error}><p class="alert alert-error" role="alert">{(data.error as ApiError).detail}</p></Show>
+      <Show when={data.error}><p class="alert alert-error" role="alert">{localDetail(data.error, props.locale)}</p></Show>
       <div class="table-wrap">
         <table class="table" data-testid="rp-people">
           <thead><tr>

@@ -12,7 +12,8 @@ import {
 import { toCsv } from '../core/csv.ts';
 import { ROSTER_MAX_BYTES, ROSTER_MAX_ROWS, rosterProblemText } from '../interop/roster.ts';
 import { translator, type Locale } from '../i18n/index.ts';
-import { orgTr, type OrgKey } from '../i18n/org.ts';
+import { orgTr, orgZh, type OrgKey } from '../i18n/org.ts';
+import { areaSay, localDetail } from '../client/problem-text.ts';
 import NoAccess from './shared/NoAccess.tsx';
 import { valueOf } from './shared/resource.ts';
 import { formatDateTime } from '../client/format.ts';
@@ -85,7 +86,8 @@ export default function RosterImport(props: { locale: Locale }) {
     }
     if (doc.code === 'roster_import_stale') return { text: t('roster.stale') };
     const localized = props.locale === 'en' ? doc.message_en : doc.message_zh;
-    return { text: localized || err.detail || tr('error.generic') };
+    // Otherwise the code's text in the page's language (src/client/problem-text.ts), never English alone on a Chinese page.
+    return { text: localized || localDetail(err, props.locale, areaSay<OrgKey>(orgZh, t)) };
   };
 
   const upload = async (e: SubmitEvent) => {

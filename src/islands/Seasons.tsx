@@ -8,7 +8,8 @@ import { createSeason, getSeason, listContests, listSeasons, saveSeason, type Se
 import { getScopeExams } from '../client/trainer-api.ts';
 import { formatNumber } from '../client/format.ts';
 import { localePath, translator, type Locale } from '../i18n/index.ts';
-import { contestsTr } from '../i18n/contests.ts';
+import { contestsTr, contestsZh, type ContestsKey } from '../i18n/contests.ts';
+import { areaSay, localDetail, localFieldErrors } from '../client/problem-text.ts';
 import LoadError from './shared/LoadError.tsx';
 import NoAccess from './shared/NoAccess.tsx';
 import { errorStatus, valueOf } from './shared/resource.ts';
@@ -62,8 +63,10 @@ export default function Seasons(props: { locale: Locale }) {
       else { const s = await createSeason(body); location.assign(link(`/contests/seasons/?id=${encodeURIComponent(s.id)}`)); }
     } catch (x) {
       const a = x as ApiError;
-      setErrors(a.errors ?? {});
-      setMessage(a.errors ? tx('e.fix') : a.detail || a.message);
+      // In the page's language from the codes (src/client/problem-text.ts); seasons share the contests' texts.
+      const say = areaSay<ContestsKey>(contestsZh, tx);
+      setErrors(localFieldErrors(a, props.locale, say));
+      setMessage(a.errors ? tx('e.fix') : localDetail(a, props.locale, say));
     }
   }
 
@@ -109,7 +112,7 @@ export default function Seasons(props: { locale: Locale }) {
   return (
     <div class="vstack seasons">
       <Show when={!id}>
-        <Show when={errorStatus(seasons) === 403}><NoAccess locale={props.locale} tr={tr} detail={(seasons.error as ApiError).detail} /></Show>
+        <Show when={errorStatus(seasons) === 403}><NoAccess locale={props.locale} tr={tr} error={seasons.error} /></Show>
         <Show when={seasons.error && errorStatus(seasons) !== 403}><LoadError error={seasons.error} onRetry={() => void refetch()} tr={tr} /></Show>
         <Show when={valueOf(seasons)}>{(list) => (
           <>

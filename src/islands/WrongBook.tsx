@@ -3,6 +3,7 @@
 // on the server) or remove it by hand.
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { ApiError, signInUrl } from '../client/api.ts';
+import { localDetail } from '../client/problem-text.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { getWrongBook, removeFromWrongBook, type WrongBookEntry } from '../client/exam-api.ts';
 import { describeResponse, formatDateTime, sourceHref, sourceLabel, type TitleMaps } from '../client/format.ts';
@@ -27,7 +28,7 @@ export default function WrongBook(props: { locale: Locale; titles?: TitleMaps })
     } catch (err) {
       // Already out of the book (answered right elsewhere): treat as removed.
       if (!(err instanceof ApiError && err.status === 404)) {
-        setStatus(err instanceof ApiError ? err.detail || err.title : tr('error.generic'));
+        setStatus(err instanceof ApiError ? localDetail(err, props.locale) : tr('error.generic'));
         return;
       }
     }

@@ -38,7 +38,8 @@ test('a trainer builds, previews and publishes a mock contest; an employee takes
   await row0.locator('select[name="row-0-topic"]').selectOption('complaint-handling');
   // Asking for more than the bank has shows the problem on the row…
   await row0.locator('input[name="row-0-count"]').fill('99');
-  await expect(trainer.getByTestId('row-error-0')).toContainText('asks for 99 questions');
+  // (in Chinese on a Chinese page: the server's row code, docs/decisions/refusal-codes.md)
+  await expect(trainer.getByTestId('row-error-0')).toContainText('第 1 行要抽 99 题');
   // …and a count the bank can fill shows what is available.
   await row0.locator('input[name="row-0-count"]').fill('4');
   await row0.locator('input[name="row-0-points"]').fill('5');

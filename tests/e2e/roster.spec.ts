@@ -98,3 +98,23 @@ test('the admin sees the org tree and is told why a unit with people cannot clos
   await page.getByRole('button', { name: '撤销此机构' }).click();
   await expect(page.getByTestId('org-message')).toContainText(/“崂山支行”还有 \d+ 名在岗人员/);
 });
+
+test('refusals are shown in Chinese next to the field they concern', async ({ page }) => {
+  await signIn(page, 'admin');
+  // A domain refusal (a unit code that is taken): coded by the server, said by the page in Chinese.
+  await page.goto('/admin/org/');
+  await page.locator('.org-node', { hasText: '崂山支行' }).click();
+  await page.locator('#org-new-code').fill('QD');
+  await page.locator('#org-new-name').fill('重复代码测试');
+  await page.getByRole('button', { name: '新增', exact: true }).click();
+  await expect(page.locator('#org-new-code').locator('xpath=..').locator('.field-error')).toHaveText('已有机构使用这个代码，请换一个。');
+  // A schema refusal (a malformed mobile number): the generic code, in Chinese, next to the input.
+  await page.goto('/admin/people/');
+  await page.getByRole('button', { name: '新增人员' }).click();
+  await page.locator('#person-employeeNo').fill('0099');
+  await page.locator('#person-name').fill('字段提示测试');
+  await page.locator('#person-mobile').fill('12345');
+  await page.locator('#person-form').getByRole('button', { name: '保存' }).click();
+  await expect(page.locator('#person-mobile-error')).toHaveText('手机号为以 1 开头的 11 位数字。');
+  await expect(page.locator('#person-form')).not.toContainText(/[A-Za-z]{4,} [a-z]{3,}/); // no English sentence anywhere in the form
+});

@@ -85,7 +85,8 @@ export async function manageableUnits(tx: Tx): Promise<{ id: string; code: strin
 export async function createBank(tx: Tx, input: { name: string; description: string; orgUnitId: string; visibility: 'open' | 'closed' }): Promise<BankView> {
   const [unit] = await tx`select app_private.in_scope(${input.orgUnitId}::uuid) as ok, exists (select 1 from app.org_units where id = ${input.orgUnitId}::uuid) as found`;
   if (!unit?.found || !unit.ok) {
-    throw bankProblem(403, 'unit_out_of_scope', 'You can create banks only for units you manage.', { errors: { orgUnitId: 'Choose one of the units you manage.' } });
+    throw bankProblem(403, 'unit_out_of_scope', 'You can create banks only for units you manage.',
+      { errors: { orgUnitId: 'Choose one of the units you manage.' }, fieldCodes: { orgUnitId: { code: 'bank_unit_out_of_scope', params: {} } } });
   }
   const [row] = await tx`
     insert into app.banks (id, name, description, org_unit_id, visibility, read_only, created_by)
@@ -105,7 +106,7 @@ export async function updateBank(tx: Tx, bankId: string, patch: { name?: string 
       visibility = coalesce(${patch.visibility ?? null}::text, visibility),
       updated_at = now()
     where id = ${bankId}`;
-  if (res.count !== 1) throw forbidden('You are not allowed to change this bank.');
+  if (res.count !== 1) throw forbidden('You are not allowed to change this bank.', { code: 'not_bank_manager' });
   void before;
   return loadBank(tx, bankId);
 }

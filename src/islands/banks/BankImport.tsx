@@ -8,7 +8,8 @@ import { api, ApiError, signInUrl } from '../../client/api.ts';
 import { hasStoredSession } from '../../client/session-hint.ts';
 import { download, MAX_UPLOAD_BYTES, uploadFile, type Bank, type ImportPreview } from '../../client/banks-api.ts';
 import { localePath, translator, type Locale } from '../../i18n/index.ts';
-import { banksTr, type BanksKey } from '../../i18n/banks.ts';
+import { banksTr, banksZh, type BanksKey } from '../../i18n/banks.ts';
+import { areaSay, localDetail } from '../../client/problem-text.ts';
 import NoAccess from '../shared/NoAccess.tsx';
 import { errorStatus, valueOf } from '../shared/resource.ts';
 
@@ -50,7 +51,7 @@ export default function BankImport(props: { locale: Locale }) {
     } catch (e) {
       const err = e as ApiError;
       const zh = typeof err.problem?.message_zh === 'string' ? err.problem.message_zh : null;
-      setError(err.status === 413 ? t('imp.tooLarge') : (!en && zh) || err.detail || err.message);
+      setError(err.status === 413 ? t('imp.tooLarge') : (!en && zh) || localDetail(err, props.locale, areaSay<BanksKey>(banksZh, t)));
     } finally {
       setBusy(null);
       setProgress(null);
@@ -63,7 +64,7 @@ export default function BankImport(props: { locale: Locale }) {
     try {
       setPreview(await api<ImportPreview>(`/api/manage/imports/${p.import.id}/commit`, { method: 'POST' }));
     } catch (e) {
-      setError((e as ApiError).detail || (e as Error).message);
+      setError(localDetail(e, props.locale, areaSay<BanksKey>(banksZh, t)));
     } finally {
       setBusy(null);
     }
@@ -74,7 +75,7 @@ export default function BankImport(props: { locale: Locale }) {
     <Show when={errorStatus(banks) !== 403} fallback={<NoAccess locale={props.locale} tr={tr} />}>
       <div class="stack">
         <div class="cluster">
-          <button type="button" class="btn btn-secondary" data-testid="template" onClick={() => void download('/api/manage/question-export?template=1', '题库导入模板.xlsx').catch((e) => setError((e as ApiError).detail || String(e)))}>{t('imp.template')}</button>
+          <button type="button" class="btn btn-secondary" data-testid="template" onClick={() => void download('/api/manage/question-export?template=1', '题库导入模板.xlsx').catch((e) => setError(localDetail(e, props.locale, areaSay<BanksKey>(banksZh, t))))}>{t('imp.template')}</button>
           <a class="btn btn-ghost" href={localePath(props.locale, '/manage/banks/')}>{t('nav.banks')}</a>
         </div>
         <form class="card stack import-form" onSubmit={send}>

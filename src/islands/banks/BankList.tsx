@@ -2,11 +2,12 @@
 // units they manage): create a bank, rename it, switch it open/closed with an explanation of what
 // that means for answer keys. The server decides who may change what (canEdit; RLS).
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
-import { api, ApiError, signInUrl } from '../../client/api.ts';
+import { api, signInUrl } from '../../client/api.ts';
 import { hasStoredSession } from '../../client/session-hint.ts';
 import type { Bank, Unit } from '../../client/banks-api.ts';
 import { localePath, translator, type Locale } from '../../i18n/index.ts';
-import { banksTr } from '../../i18n/banks.ts';
+import { banksTr, banksZh, type BanksKey } from '../../i18n/banks.ts';
+import { areaSay, localDetail, localFieldErrors } from '../../client/problem-text.ts';
 import LoadError from '../shared/LoadError.tsx';
 import NoAccess from '../shared/NoAccess.tsx';
 import { errorStatus, valueOf } from '../shared/resource.ts';
@@ -28,9 +29,10 @@ export default function BankList(props: { locale: Locale }) {
 
   const units = () => valueOf(data)?.units ?? [];
   const fail = (e: unknown) => {
-    const err = e as ApiError;
-    setErrors(err.errors ?? {});
-    setMessage({ kind: 'error', text: err.detail || err.message });
+    // In the page's language from the problem's codes (src/client/problem-text.ts).
+    const say = areaSay<BanksKey>(banksZh, t);
+    setErrors(localFieldErrors(e, props.locale, say));
+    setMessage({ kind: 'error', text: localDetail(e, props.locale, say) });
   };
 
   const create = async (ev: Event) => {

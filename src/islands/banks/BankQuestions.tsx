@@ -3,12 +3,13 @@
 // questions, bulk actions (tag, move, copy, retire, restore), import and export. The table never
 // carries answer keys; the editor and exports fetch them from trainer-only endpoints.
 import { createMemo, createResource, createSignal, For, onMount, Show } from 'solid-js';
-import { api, ApiError, signInUrl } from '../../client/api.ts';
+import { api, signInUrl } from '../../client/api.ts';
 import { hasStoredSession } from '../../client/session-hint.ts';
 import { download, sourceLabel, type Bank, type QuestionPage } from '../../client/banks-api.ts';
 import { QUESTION_TYPES } from '../../core/questions.ts';
 import { localePath, translator, type Locale } from '../../i18n/index.ts';
-import { banksTr, type BanksKey } from '../../i18n/banks.ts';
+import { banksTr, banksZh, type BanksKey } from '../../i18n/banks.ts';
+import { areaSay, localDetail } from '../../client/problem-text.ts';
 import LoadError from '../shared/LoadError.tsx';
 import NoAccess from '../shared/NoAccess.tsx';
 import { errorStatus, valueOf } from '../shared/resource.ts';
@@ -76,7 +77,7 @@ export default function BankQuestions(props: { locale: Locale; register: Registe
       setSelected(new Set<string>());
       await refetch();
     } catch (e) {
-      setMessage({ kind: 'error', text: (e as ApiError).detail || (e as Error).message });
+      setMessage({ kind: 'error', text: localDetail(e, props.locale, areaSay<BanksKey>(banksZh, t)) });
     }
   };
   const exportAs = async (format: 'xlsx' | 'gift' | 'moodle-xml', filtered: boolean) => {
@@ -87,7 +88,7 @@ export default function BankQuestions(props: { locale: Locale; register: Registe
     try {
       await download(`/api/manage/question-export?${q}`, `${bankId}.${format === 'xlsx' ? 'xlsx' : format === 'gift' ? 'gift.txt' : 'xml'}`);
     } catch (e) {
-      setMessage({ kind: 'error', text: (e as ApiError).detail || (e as Error).message });
+      setMessage({ kind: 'error', text: localDetail(e, props.locale, areaSay<BanksKey>(banksZh, t)) });
     }
   };
 

@@ -10,7 +10,8 @@ import { hasStoredSession } from '../../client/session-hint.ts';
 import type { Bank, Duplicate, QuestionDetail, QuestionDraft, RowProblem } from '../../client/banks-api.ts';
 import { QUESTION_TYPES, type QuestionPublic, type QuestionResponse, type QuestionType } from '../../core/questions.ts';
 import { localePath, translator, type Locale } from '../../i18n/index.ts';
-import { banksTr, type BanksKey } from '../../i18n/banks.ts';
+import { banksTr, banksZh, type BanksKey } from '../../i18n/banks.ts';
+import { areaSay, localDetail } from '../../client/problem-text.ts';
 import QuestionBody from '../exam/QuestionBody.tsx';
 import NoAccess from '../shared/NoAccess.tsx';
 import type { RegisterEntry } from './BankQuestions.tsx';
@@ -60,7 +61,7 @@ export default function QuestionEditor(props: { locale: Locale; register: Regist
       applyDetail(r.question);
     } catch (e) {
       if (e instanceof ApiError && (e.status === 403 || e.status === 404)) setForbidden(true);
-      else setMessage({ kind: 'error', text: (e as ApiError).detail || (e as Error).message });
+      else setMessage({ kind: 'error', text: localDetail(e, props.locale, areaSay<BanksKey>(banksZh, t)) });
     }
   };
   const applyDetail = (q: QuestionDetail) => {
@@ -149,7 +150,7 @@ export default function QuestionEditor(props: { locale: Locale; register: Regist
       else if (err.status === 400 && Array.isArray(err.problem?.problems)) {
         setProblems(err.problem.problems as RowProblem[]);
         setMessage({ kind: 'error', text: t('ed.problems') });
-      } else setMessage({ kind: 'error', text: err.detail || err.message });
+      } else setMessage({ kind: 'error', text: localDetail(err, props.locale, areaSay<BanksKey>(banksZh, t)) });
     } finally {
       setSaving(false);
     }
@@ -158,7 +159,7 @@ export default function QuestionEditor(props: { locale: Locale; register: Regist
     try {
       const r = await api<{ question: QuestionDetail }>(`/api/manage/questions/${encodeURIComponent(id()!)}`, { method: 'PATCH', body: { status } });
       applyDetail(r.question);
-    } catch (e) { setMessage({ kind: 'error', text: (e as ApiError).detail || (e as Error).message }); }
+    } catch (e) { setMessage({ kind: 'error', text: localDetail(e, props.locale, areaSay<BanksKey>(banksZh, t)) }); }
   };
 
   const FieldErrors = (p: { field: Field }) => (

@@ -3,11 +3,12 @@
 // out of new papers; keep, edit (in the editor) or retire each question; mark lessons checked; and
 // the log of recorded changes (from content updates or by hand).
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
-import { api, ApiError, signInUrl } from '../../client/api.ts';
+import { api, signInUrl } from '../../client/api.ts';
 import { hasStoredSession } from '../../client/session-hint.ts';
 import type { ReviewData, ReviewReason } from '../../client/banks-api.ts';
 import { localePath, translator, type Locale } from '../../i18n/index.ts';
-import { banksTr, type BanksKey } from '../../i18n/banks.ts';
+import { banksTr, banksZh, type BanksKey } from '../../i18n/banks.ts';
+import { areaSay, localDetail } from '../../client/problem-text.ts';
 import { lt, type LearningKey } from '../../i18n/learning.ts';
 import LoadError from '../shared/LoadError.tsx';
 import NoAccess from '../shared/NoAccess.tsx';
@@ -28,7 +29,7 @@ export default function RuleReview(props: { locale: Locale; register: RegisterEn
   const names = new Map(props.register.map((r) => [r.id, r.short]));
   const articles = () => props.register.find((r) => r.id === instrument())?.articles ?? [];
   const why = (r: ReviewReason | null) => (r ? `${names.get(r.instrument) ?? r.instrument}${r.article ? ` 第${r.article}条` : ''} ${t(`rv.change.${r.change}` as BanksKey)}${r.note ? `（${r.note}）` : ''}` : '');
-  const fail = (e: unknown) => setMessage({ kind: 'error', text: (e as ApiError).detail || (e as Error).message });
+  const fail = (e: unknown) => setMessage({ kind: 'error', text: localDetail(e, props.locale, areaSay<BanksKey>(banksZh, t)) });
 
   const record = async (ev: Event) => {
     ev.preventDefault();

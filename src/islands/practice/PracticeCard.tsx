@@ -3,6 +3,8 @@
 // practice runner and by "practise again" in the wrong-answer book.
 import { createSignal, onCleanup, onMount, Show, type JSX } from 'solid-js';
 import { ApiError } from '../../client/api.ts';
+import { localDetail } from '../../client/problem-text.ts';
+import { examRefusalsTr, examRefusalsZh, type ExamRefusalKey } from '../../i18n/exam-refusals.ts';
 import { answerPractice, type PracticeFeedback } from '../../client/exam-api.ts';
 import { describeResponse, isAnswered, sourceHref, sourceLabel, type TitleMaps } from '../../client/format.ts';
 import type { QuestionPublic, QuestionResponse } from '../../core/questions.ts';
@@ -48,7 +50,9 @@ export default function PracticeCard(props: Props) {
       // Focus Next (Enter continues); the feedback itself is announced through role=status.
       requestAnimationFrame(() => (root?.querySelector<HTMLElement>('[data-next]') ?? feedbackEl)?.focus());
     } catch (e) {
-      setError(e instanceof ApiError ? e.detail || e.title : tr('error.generic'));
+      // In the page's language from the code (an exam in progress holds this question …).
+      const say = examRefusalsTr(props.locale);
+      setError(e instanceof ApiError ? localDetail(e, props.locale, (c, p) => (`err.${c}` in examRefusalsZh ? say(`err.${c}` as ExamRefusalKey, p) : null)) : tr('error.generic'));
     } finally {
       setBusy(false);
     }
