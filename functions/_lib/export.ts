@@ -225,9 +225,10 @@ export function csvCopySql(meta: ExportMeta, units: CsvUnits): string {
 
 /**
  * The detail rows as one SELECT (columns c0…, formatted as the files show them). `forXlsx` adds
- * what the xlsx's per-person sheet needs: the unit's id, the member id and the status key.
+ * what the xlsx's per-person sheet needs: the unit's id, the member id and the status key. Two
+ * shapes of the same rows in the same order (see LATERAL_MIN_ROWS_PER_UNIT); `shape` picks one for tests.
  */
-export function detailSelectSql(meta: ExportMeta, units: CsvUnits, forXlsx = false): string {
+export function detailSelectSql(meta: ExportMeta, units: CsvUnits, forXlsx = false, shape: 'auto' | 'one-pass' | 'per-unit' = 'auto'): string {
   const q = meta.query;
   const now = literal(meta.generatedAt.toISOString());
   const org = q.basis === 'current' ? 'ap.current_org_unit_id' : q.basis === 'assigned' ? 'ap.assigned_org_unit_id' : 'ap.period_end_org_unit_id';
@@ -253,14 +254,39 @@ export function detailSelectSql(meta: ExportMeta, units: CsvUnits, forXlsx = fal
       where a.period = ${literal(q.period)} and a.status = 'active' ${q.assignmentId ? `and a.id = ${literal(q.assignmentId)}::uuid` : ''}
     ), ou as (select * from ${unitsRelation(units.all)} as ou(id, name)),
     u as not materialized (select * from ${unitsRelation(units.scope)} with ordinality as u(id, name, uo))`;
-  return `${head}
+  const rows = units.scope.reduce((n, unit) => n + unit.rows, 0);
+  const onePass = shape === 'auto' ? units.scope.length === 0 || rows / units.scope.length < LATERAL_MIN_ROWS_PER_UNIT : shape === 'one-pass';
+  if (onePass) {
+    return `${head}
     select ${cols.map((c, i) => `${c} as c${i}`).join(', ')}${forXlsx ? ', u.id as unit_id' : ''}${extra}
     from x join app.assignment_people ap on ap.assignment_id = x.id
     join u on u.id = ${org}
     join ${members} on m.id = ap.member_id
     left join ou co on co.id = ap.completed_org_unit_id
     order by u.uo, m.k, x.xo`;
+  }
+  return `${head}
+    select ${cols.map((_, i) => `r.c${i}`).join(', ')}${forXlsx ? ', u.id as unit_id, r.member_id, r.st' : ''}
+    from u cross join lateral (
+      select ${cols.map((c, i) => `${c} as c${i}`).join(', ')}, m.k, x.xo${extra}
+      from app.assignment_people ap
+      join x on x.id = ap.assignment_id
+      join ${members} on m.id = ap.member_id
+      left join ou co on co.id = ap.completed_org_unit_id
+      where ${org} = u.id
+      offset 0
+    ) r
+    order by u.uo, r.k, r.xo`;
 }
+
+/**
+ * From this many rows per unit on, a run is read unit by unit (LATERAL, index on the basis column)
+ * and sorted per unit (Incremental Sort): no pass over rows of other runs, no sort of the whole run —
+ * 9.4 s instead of 15 s of database CPU for 1.2 million rows. Below it the planner may turn that plan
+ * around and read all members once per unit (87 s for one assignment of 250 rows per unit; seen at
+ * 750 rows per unit, not at 1,500), so smaller runs are read in one pass.
+ */
+const LATERAL_MIN_ROWS_PER_UNIT = 2_000;
 
 /** About this many detail rows at most per statement (see csvCopySql). */
 export const PIECE_ROWS = 250_000;

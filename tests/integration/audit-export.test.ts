@@ -20,7 +20,7 @@ import { asUser, asUserOnOneSnapshot } from '../../functions/_lib/db.ts';
 import type { Claims } from '../../functions/_lib/auth.ts';
 import { loadMe } from '../../functions/_lib/members.ts';
 import { reportUnit } from '../../functions/_lib/reports.ts';
-import { exportCsvStream, exportXlsx, type ExportMeta } from '../../functions/_lib/export.ts';
+import { csvUnits, detailSelectSql, exportCsvStream, exportXlsx, type ExportMeta } from '../../functions/_lib/export.ts';
 import { keysOf, responseFor, save, start, submit } from './exam-helpers.ts';
 
 let h: Harness;
@@ -334,6 +334,19 @@ describe('the detail CSV written by several connections', () => {
       expect(new Set(whole.split('\n').slice(1).map((l) => l.split(',')[2])).size).toBeGreaterThan(2);
       expect(runs).toBe(whole);
       expect(split).toBe(whole);
+    }
+  });
+
+  it('both shapes of the detail statement (one pass; unit by unit) give the same rows in the same order', async () => {
+    const claims = await claimsOf('H3001');
+    for (const basis of ['period_end', 'current', 'assigned'] as const) {
+      const meta = await metaFor(claims, basis);
+      const [onePass, perUnit] = await asUser(claims, async (tx) => {
+        const units = await csvUnits(tx, meta);
+        return Promise.all((['one-pass', 'per-unit'] as const).map(async (shape) => tx.unsafe(detailSelectSql(meta, units, true, shape)).values()));
+      });
+      expect(onePass!.length).toBeGreaterThanOrEqual(9);
+      expect(perUnit).toEqual(onePass);
     }
   });
 
