@@ -134,12 +134,12 @@ export async function exportXlsx(tx: Tx, meta: ExportMeta, pieceRows = PIECE_ROW
       ],
     }),
     sheets: [
-      { name: '考核明细', columns: detailColumns(meta.query.basis), rows: detail() as never, freezeColumns: 2 },
+      { name: '考核明细', columns: detailColumns(meta.query.basis), rows: detail() as never, freezeColumns: 2, autoFilter: true },
       // A generator: iterated only once the detail sheet is written and `people` is complete. Not for
       // a single assignment: each person then has exactly one detail row, and the summary would repeat
       // it (应完成 1, the same status, 平均成绩 = 成绩) — for a bank-wide assignment that is 100,000 more
       // rows, about a third of the writing time, and nothing HR signs that the detail does not show.
-      ...(!withSummary ? [] : [{ name: '人员汇总', columns: SUMMARY_COLUMNS, rows: summary() as never, freezeColumns: 2 }]),
+      ...(!withSummary ? [] : [{ name: '人员汇总', columns: SUMMARY_COLUMNS, rows: summary() as never, freezeColumns: 2, autoFilter: true }]),
     ],
   });
 }

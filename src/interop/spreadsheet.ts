@@ -573,6 +573,8 @@ export interface SheetSpec {
   freezeHeader?: boolean;
   /** Also freeze this many leading columns (e.g. 1 for a name column). */
   freezeColumns?: number;
+  /** Filter buttons on the header row (Excel's 筛选), over every column. */
+  autoFilter?: boolean;
 }
 
 export interface CoverSpec {
@@ -724,6 +726,7 @@ export async function writeWorkbook(spec: WorkbookSpec): Promise<Uint8Array> {
   const coverWs = spec.cover ? wb.addWorksheet(sheetName(coverName(typeof spec.cover === 'function' ? spec.cover() : spec.cover), used)) : null;
   for (const s of spec.sheets) {
     const ws = wb.addWorksheet(sheetName(s.name, used), { views: sheetViews(s) });
+    if (s.autoFilter && s.columns.length) ws.autoFilter = `A1:${columnLetter(s.columns.length - 1)}1`;
     // Column widths are written with the sheet's opening XML, i.e. before the first row is committed.
     s.columns.forEach((col, i) => {
       ws.getColumn(i + 1).width = col.width ?? Math.min(60, Math.max(8, displayWidth(col.header) + 4));
@@ -769,6 +772,7 @@ async function writeWorkbookInMemory(spec: WorkbookSpec): Promise<Uint8Array> {
   const coverWs = spec.cover ? wb.addWorksheet(sheetName(coverName(typeof spec.cover === 'function' ? spec.cover() : spec.cover), used)) : null;
   for (const s of spec.sheets) {
     const ws = wb.addWorksheet(sheetName(s.name, used), { views: sheetViews(s) });
+    if (s.autoFilter && s.columns.length) ws.autoFilter = `A1:${columnLetter(s.columns.length - 1)}1`;
     s.columns.forEach((col, i) => {
       ws.getColumn(i + 1).width = col.width ?? Math.min(60, Math.max(8, displayWidth(col.header) + 4));
     });

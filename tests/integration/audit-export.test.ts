@@ -181,6 +181,9 @@ describe('the appraisal export', () => {
     expect(coverText).toContain('王芳（H3001）');
     const detail = wb.getWorksheet('考核明细')!;
     expect(detail.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    // Filter buttons over the header row, every column (R = the 18th, 人员状态).
+    expect(detail.autoFilter).toBe('A1:R1');
+    expect(wb.getWorksheet('人员汇总')!.autoFilter).toBe('A1:K1');
     expect(detail.getRow(1).getCell(1).value).toBe('工号');
     expect(detail.getRow(1).getCell(3).value).toBe('机构（期末）');
     expect(detail.rowCount).toBe(1 + 9);
