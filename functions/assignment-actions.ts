@@ -20,7 +20,7 @@ export default handle({
         return createNextOccurrence(tx, id, me);
       }));
     }
-    throw notFound('Use /sync or /next on an assignment.');
+    throw notFound('Use /sync or /next on an assignment.', { code: 'not_found' });
   },
 });
 

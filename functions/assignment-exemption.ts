@@ -10,12 +10,15 @@ import { idParam } from './_lib/params.ts';
 import { setExemption } from './_lib/assignments.ts';
 
 const ReasonSchema = z.strictObject({
-  reason: z.string().trim().min(2, '请填写豁免原因（至少2个字）/ Give the reason (at least 2 characters).').max(500),
+  reason: z.string().trim().min(2, 'Give the reason (at least 2 characters).').max(500),
 });
 
 function memberParam(params: Record<string, string | undefined>): string {
   const m = params.member ?? '';
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(m)) throw badRequest('The person in the path must be an employee number or a member id.', { errors: { member: 'not an employee number' } });
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(m)) {
+    throw badRequest('The person in the path must be an employee number or a member id.',
+      { code: 'invalid_fields', errors: { member: 'not an employee number' }, fieldCodes: { member: { code: 'bad_employee_no' } } });
+  }
   return m;
 }
 

@@ -10,7 +10,7 @@ import { assignmentPeople, cancelAssignment, getAssignment } from './_lib/assign
 
 const PatchSchema = z.strictObject({
   status: z.literal('cancelled'),
-  reason: z.string().trim().min(2, '请说明取消原因 / Say why the assignment is cancelled (kept in the audit log).').max(500),
+  reason: z.string().trim().min(2, 'Say why the assignment is cancelled (kept in the audit log).').max(500),
 });
 
 export default handle({

@@ -4,6 +4,8 @@
 //   PATCH /api/org-units/:id {name?, kind?, parentId?, closed?: boolean}     admin: rename, move, close/reopen
 // Moving rewrites the whole subtree's paths (database trigger); closing keeps the unit as history
 // and is refused while active people or open sub-units remain (409 with the numbers).
+// Open units under one parent have distinct names (adding, renaming, moving and reopening are
+// refused with 409 org_name_taken; the unique index org_units_open_sibling_name_uq backs it up).
 import type { Config } from '@netlify/functions';
 import { z } from 'zod';
 import { handle, json, readJson, HttpProblem } from './_lib/http.ts';
@@ -49,11 +51,40 @@ async function loadUnit(tx: Tx, id: string) {
 }
 
 /** One field's error: the English for API clients and the code the page translates (src/i18n/org.ts err.*). */
-const fieldError = (field: string, code: string, english: string) => ({ errors: { [field]: english }, fieldCodes: { [field]: { code, params: {} } } });
+const fieldError = (field: string, code: string, english: string, params: Record<string, string> = {}) =>
+  ({ errors: { [field]: english }, fieldCodes: { [field]: { code, params } } });
 
-/** Database refusals from the path/close triggers, as field errors a person can act on. */
-function mapTriggerError(err: unknown): never {
-  const e = err as { code?: string; hint?: string; message?: string; constraint_name?: string };
+/** Where a sibling-name clash is shown: the name field when adding or renaming, the parent select when moving. */
+interface NameCheck { field: 'name' | 'parentId' | null; name: string; parentName: string; other?: string }
+
+function nameTaken(c: NameCheck): HttpProblem {
+  const params = { name: c.name, parent: c.parentName, ...(c.other ? { other: c.other } : {}) };
+  const english = `${c.parentName} already has an open unit called ${c.name}${c.other ? ` (${c.other})` : ''}. Choose another name, or close or rename that unit first.`;
+  return orgProblem(409, 'org_name_taken', english, { params, ...(c.field ? fieldError(c.field, 'org_name_taken', english, params) : {}) });
+}
+
+/**
+ * The open unit under `parentId` (other than `selfId`) whose name reads the same as `name`, compared as
+ * the unique index does (NFKC, white space collapsed, trimmed): null when there is none. Its parent's
+ * name comes back too, for the message.
+ */
+async function siblingNamed(tx: Tx, parentId: string, name: string, selfId: string | null) {
+  const [r] = await tx`
+    select p.name as parent_name, s.code as other
+    from app.org_units p
+    left join app.org_units s on s.parent_id = p.id and s.closed_at is null
+      and s.id is distinct from ${selfId}::uuid
+      and btrim(regexp_replace(normalize(s.name, NFKC), '\\s+', ' ', 'g')) = btrim(regexp_replace(normalize(${name}::text, NFKC), '\\s+', ' ', 'g'))
+    where p.id = ${parentId}::uuid
+    limit 1`;
+  return { parentName: (r?.parent_name as string | undefined) ?? '', other: (r?.other as string | null | undefined) ?? null };
+}
+
+/** Database refusals from the path/close triggers and unique indexes, as field errors a person can act on. */
+function mapTriggerError(err: unknown, names?: NameCheck): never {
+  const e = err as { code?: string; hint?: string; message?: string; constraint_name?: string; constraint?: string };
+  // A concurrent add/rename won the race past siblingNamed(): the index says the same thing.
+  if (e.code === '23505' && names && (e.constraint_name ?? e.constraint ?? e.message ?? '').includes('org_units_open_sibling_name_uq')) throw nameTaken(names);
   if (e.hint === 'org_move_cycle') throw orgProblem(400, 'org_move_cycle', e.message!, fieldError('parentId', 'org_move_cycle', e.message!));
   if (e.hint === 'org_parent_closed') throw orgProblem(400, 'org_parent_closed', e.message!, fieldError('parentId', 'org_parent_closed', e.message!));
   if (e.hint === 'org_close_not_empty') throw orgProblem(409, 'org_close_not_empty', e.message!);
@@ -82,13 +113,16 @@ export default handle({
     const unit = await asUser(claims, async (tx) => {
       await requireRole(tx, ['admin'], 'administrators');
       await loadUnit(tx, body.parentId);
+      const sib = await siblingNamed(tx, body.parentId, body.name, null);
+      const names: NameCheck = { field: 'name', name: body.name, parentName: sib.parentName };
+      if (sib.other) throw nameTaken({ ...names, other: sib.other });
       try {
         const [u] = await tx`
           insert into app.org_units (code, name, kind, parent_id) values (${body.code}, ${body.name}, ${body.kind}, ${body.parentId}::uuid)
           returning id, code, name, kind, parent_id, path, closed_at`;
         return u!;
       } catch (err) {
-        return mapTriggerError(err);
+        return mapTriggerError(err, names);
       }
     });
     return json(unitView(unit), 201);
@@ -118,6 +152,16 @@ export default handle({
             { people, units, params: { name: before.name as string, people, units } });
         }
       }
+      // The unit as it will be: open under its (new) parent with its (new) name must not repeat a sibling's name.
+      const parentAfter = body.parentId ?? (before.parent_id as string | null);
+      const openAfter = body.closed === undefined ? before.closed_at === null : !body.closed;
+      let names: NameCheck | undefined;
+      if (parentAfter && openAfter && (body.name !== undefined || body.parentId !== undefined || body.closed === false)) {
+        const nameAfter = body.name ?? (before.name as string);
+        const sib = await siblingNamed(tx, parentAfter, nameAfter, id);
+        names = { field: body.name !== undefined ? 'name' : body.parentId !== undefined ? 'parentId' : null, name: nameAfter, parentName: sib.parentName };
+        if (sib.other) throw nameTaken({ ...names, other: sib.other });
+      }
       try {
         const [u] = await tx`
           update app.org_units set
@@ -130,7 +174,7 @@ export default handle({
           returning id, code, name, kind, parent_id, path, closed_at`;
         return u!;
       } catch (err) {
-        return mapTriggerError(err);
+        return mapTriggerError(err, names);
       }
     });
     return json(unitView(unit));

@@ -3,9 +3,9 @@
 //   GET   /api/people?q=&org=&status=active|inactive|all&offset=&limit=
 //         → {total, offset, limit, rows: [{id, employeeNo, name, orgUnit, position, email, mobile, roles, scope, active, hasAccount}]}
 //   POST  /api/people {employeeNo, name, orgUnitId, position?, email?, mobile?, roles, scopeOrgId?}
-//         → {person, account: {email, password}}   (the initial password is shown once)
+//         → {person, account: {email, password}}   (the initial password is shown once; email null unless the person has one)
 //   PATCH /api/people/:id {name?, orgUnitId?, position?, email?, mobile?, roles?, scopeOrgId?, active?}
-//   POST  /api/people/:id/password   → {email, password}   new initial password; ends the person's sessions
+//   POST  /api/people/:id/password   → {email, password}   new initial password (email null unless real); ends the person's sessions
 import type { Config } from '@netlify/functions';
 import { z } from 'zod';
 import { handle, json, readJson, parseWith, HttpProblem, methodNotAllowed } from './_lib/http.ts';
@@ -13,7 +13,7 @@ import { requireUser } from './_lib/auth.ts';
 import { asUser, type Tx } from './_lib/db.ts';
 import { idParam } from './_lib/params.ts';
 import { requireRole } from './_lib/manage.ts';
-import { syntheticEmail } from './_lib/roster.ts';
+import { realEmail, syntheticEmail } from './_lib/roster.ts';
 import { EMPLOYEE_NO_RE, normaliseEmail, normaliseMobile } from '../src/interop/roster.ts';
 import { initialPassword, passwordSha256 } from '../src/server/password-hash.ts';
 
@@ -192,7 +192,8 @@ export default handle({
         const [u] = await tx`select app.set_member_password(${id}::uuid, ${(r.email as string | null) ?? syntheticEmail(r.employee_no as string)}, ${hash}) as user_id`;
         const [acct] = await tx`select m.email, m.employee_no from app.members m where m.id = ${id}::uuid`;
         void u;
-        return (acct!.email as string | null) ?? syntheticEmail(acct!.employee_no as string);
+        // The generated address stays internal: people sign in with their 工号.
+        return realEmail(acct!.email as string | null);
       });
       return json({ email, password });
     }
@@ -219,7 +220,7 @@ export default handle({
         if (e.code === '23505') throw peopleProblem(409, 'email_taken', 'A sign-in account already uses this email.', fieldError('email', 'email_taken', 'A sign-in account already uses this email.'));
         throw err;
       }
-      return { person: personView(await loadPerson(tx, row!.id as string)), account: { email, password } };
+      return { person: personView(await loadPerson(tx, row!.id as string)), account: { email: realEmail(email), password } };
     });
     return json(out, 201);
   },

@@ -35,7 +35,10 @@ export default handle({
       bytes = await asUser(claims, (tx) => exportXlsx(tx, meta));
     } catch (err) {
       if (err instanceof RangeError) {
-        throw badRequest(`超过 ${XLSX_MAX_ROWS} 行，Excel 无法容纳：请导出 CSV，或缩小机构范围/选择单个任务。/ More than ${XLSX_MAX_ROWS} rows: export CSV or narrow the scope.`, { errors: { format: 'too many rows for xlsx' } });
+        throw badRequest(`More than ${XLSX_MAX_ROWS} rows: export CSV or narrow the scope.`, {
+          code: 'xlsx_too_many_rows', params: { max: XLSX_MAX_ROWS },
+          errors: { format: 'too many rows for xlsx' }, fieldCodes: { format: { code: 'xlsx_too_many_rows', params: { max: XLSX_MAX_ROWS } } },
+        });
       }
       throw err;
     }

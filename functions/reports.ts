@@ -43,7 +43,7 @@ export default handle({
         return json({ periods: await asUser(claims, async (tx) => trend(tx, await requireHr(tx), q)) });
       }
       default:
-        throw notFound('Reports: use /api/reports/completion, /people, /person, /trend or /export.');
+        throw notFound('Reports: use /api/reports/completion, /people, /person, /trend or /export.', { code: 'not_found' });
     }
   },
 });

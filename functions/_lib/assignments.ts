@@ -4,7 +4,7 @@
 // Statuses come from src/core/completion.ts (and its SQL twin app_private.assignment_status).
 import { z } from 'zod';
 import type { Tx } from './db.ts';
-import { badRequest, conflict, forbidden, HttpProblem, notFound } from './http.ts';
+import { conflict, FieldIssues, forbidden, notFound } from './http.ts';
 import { loadMe, type Me } from './members.ts';
 import {
   assignmentStatus,
@@ -24,7 +24,7 @@ const MANAGERS = ['trainer', 'hr', 'admin'];
 export async function requireManager(tx: Tx): Promise<Me> {
   const me = await loadMe(tx);
   if (!me || !me.roles.some((r) => MANAGERS.includes(r))) {
-    throw forbidden('Only trainers, HR and administrators can manage required training. 只有培训管理员、人力和管理员可以布置必修任务。');
+    throw forbidden('Only trainers, HR and administrators can manage required training.', { code: 'role_required', params: { roles: MANAGERS.join(',') } });
   }
   return me;
 }
@@ -32,12 +32,20 @@ export async function requireManager(tx: Tx): Promise<Me> {
 export async function requireHr(tx: Tx): Promise<Me> {
   const me = await loadMe(tx);
   if (!me || !me.roles.some((r) => r === 'hr' || r === 'admin')) {
-    throw forbidden('Only HR and administrators can read completion reports and the audit log. 只有人力和管理员可以查看完成情况报表和审计日志。');
+    throw forbidden('Only HR and administrators can read completion reports and the audit log.', { code: 'role_required', params: { roles: 'hr,admin' } });
   }
   return me;
 }
 
-const fieldProblem = (field: string, message: string) => badRequest(message, { errors: { [field]: message } });
+/** A refusal of one field, with its code (the page says it in its language: `err.<code>` in src/i18n/hr.ts). */
+function fieldProblem(field: string, code: string, english: string, params: Record<string, string | number> = {}) {
+  const f = new FieldIssues();
+  f.add(field, code, english, params);
+  return f.problem(english);
+}
+
+/** No assignment with this id that the caller manages (also what someone outside its scope is told). */
+const assignmentNotFound = () => notFound('There is no assignment with this id in your scope.', { code: 'assignment_not_found' });
 
 // ---------------------------------------------------------------------------------------------
 // Creating
@@ -45,7 +53,7 @@ const fieldProblem = (field: string, message: string) => badRequest(message, { e
 const IsoInstant = z.iso.datetime({ offset: true, message: 'Use an ISO date-time with a time zone, e.g. 2026-12-15T23:59:59+08:00.' });
 
 export const CreateAssignmentSchema = z.strictObject({
-  title: z.string().trim().min(1, '请填写任务名称 / Give the assignment a title.').max(200),
+  title: z.string().trim().min(1, 'Give the assignment a title.').max(200),
   period: PeriodSchema,
   examId: z.uuid('examId must be an exam id.').optional(),
   lessonIds: z.array(z.string().regex(/^[a-z0-9-]{2,80}$/, 'Not a lesson id.')).max(100).default([]),
@@ -71,42 +79,42 @@ async function unitByIdOrCode(tx: Tx, ref: string) {
 
 export async function createAssignment(tx: Tx, input: CreateAssignmentInput) {
   const me = await requireManager(tx);
-  // Every problem at once, each next to its field.
-  const errors: Record<string, string> = {};
+  // Every problem at once, each next to its field, with a code the page says in its language.
+  const f = new FieldIssues();
   const startsAt = new Date(input.startsAt);
   const dueAt = new Date(input.dueAt);
-  if (dueAt <= startsAt) errors.dueAt = '截止时间必须晚于开始时间 / The due date must be after the start.';
-  if (!input.examId && input.lessonIds.length === 0) errors.examId = '请选择一场考试或至少一节课程 / Choose an exam, lessons, or both.';
+  if (dueAt <= startsAt) f.add('dueAt', 'due_before_start', 'The due date must be after the start.');
+  if (!input.examId && input.lessonIds.length === 0) f.add('examId', 'nothing_assigned', 'Choose an exam, lessons, or both.');
   if (input.recurrence === 'quarterly' && !/^\d{4}Q[1-4]$/.test(input.period)) {
-    errors.recurrence = '按季度重复的任务，期间须为季度，如 2026Q4 / A quarterly assignment needs a quarter as its period, e.g. 2026Q4.';
+    f.add('recurrence', 'quarterly_needs_quarter', 'A quarterly assignment needs a quarter as its period, e.g. 2026Q4.');
   }
   const t = input.targets;
   if (t.orgUnits.length + t.positions.length + t.members.length === 0) {
-    errors.targets = '请至少选择一个机构、岗位或人员 / Choose at least one org unit, position or person.';
+    f.add('targets', 'no_targets', 'Choose at least one org unit, position or person.');
   }
   const ownerRef = input.ownerOrgUnit ?? me.scope?.id ?? null;
   const owner = ownerRef ? await unitByIdOrCode(tx, ownerRef) : null;
   const [inScope] = owner ? await tx`select app_private.in_scope(${owner.id}::uuid) as ok` : [];
   if (!owner || !inScope?.ok) {
-    throw fieldProblem('ownerOrgUnit', `机构"${ownerRef ?? ''}"不在您的管理范围内 / That org unit is not in your scope.`);
+    throw fieldProblem('ownerOrgUnit', 'owner_out_of_scope', `The org unit "${ownerRef ?? ''}" is not in your scope.`, { ref: ownerRef ?? '' });
   }
 
   if (input.examId) {
     const [exam] = await tx`select id, status, title from app.exams where id = ${input.examId}`;
-    if (!exam) errors.examId = '找不到这场考试，或您无权查看 / There is no such exam you can see.';
-    else if (exam.status !== 'published') errors.examId = `考试"${exam.title as string}"尚未发布，发布后才能布置 / Publish the exam before assigning it.`;
+    if (!exam) f.add('examId', 'exam_unknown', 'There is no such exam you can see.');
+    else if (exam.status !== 'published') f.add('examId', 'exam_not_published', `Publish the exam "${exam.title as string}" before assigning it.`, { title: exam.title as string });
   }
   if (input.lessonIds.length) {
     const found = await tx`select id from app.lessons where id in ${tx(input.lessonIds)} and retired_at is null`;
-    const missing = input.lessonIds.filter((id) => !found.some((f) => f.id === id));
-    if (missing.length) errors.lessonIds = `找不到课程：${missing.join('、')} / Unknown lessons: ${missing.join(', ')}.`;
+    const missing = input.lessonIds.filter((id) => !found.some((l) => l.id === id));
+    if (missing.length) f.add('lessonIds', 'lessons_unknown', `Unknown lessons: ${missing.join(', ')}.`, { ids: missing.join(', ') });
   }
 
   const targets: unknown[] = [];
   for (const [i, o] of t.orgUnits.entries()) {
     const u = await unitByIdOrCode(tx, o.unit);
     if (!u || !u.path.startsWith(owner.path)) {
-      errors[`targets.orgUnits.${i}`] = `机构"${o.unit}"不存在或不在"${owner.name}"之下 / Org unit ${o.unit} is not inside ${owner.name}.`;
+      f.add(`targets.orgUnits.${i}`, 'target_unit_outside', `Org unit ${o.unit} is not inside ${owner.name}.`, { ref: o.unit, owner: owner.name });
     } else targets.push({ kind: 'org', id: u.id, subtree: o.subtree });
   }
   for (const p of t.positions) targets.push({ kind: 'position', value: p });
@@ -114,10 +122,10 @@ export async function createAssignment(tx: Tx, input: CreateAssignmentInput) {
     const [m] = await tx`select m.id, o.path from app.members m join app.org_units o on o.id = m.org_unit_id
                          where (m.employee_no = ${ref} or m.id::text = ${ref}) and m.active`;
     if (!m || !(m.path as string).startsWith(owner.path)) {
-      errors[`targets.members.${i}`] = `人员"${ref}"不存在、已停用或不在"${owner.name}"之下 / No active person ${ref} inside ${owner.name}.`;
+      f.add(`targets.members.${i}`, 'target_member_outside', `No active person ${ref} inside ${owner.name}.`, { ref, owner: owner.name });
     } else targets.push({ kind: 'member', id: m.id });
   }
-  if (Object.keys(errors).length) throw badRequest('The assignment has invalid fields. 任务有需要修改的地方。', { errors });
+  if (f.any) throw f.problem('The assignment has invalid fields.', 'assignment_invalid');
 
   const periodEnd = periodBounds(input.period).end;
   const [row] = await tx`
@@ -230,7 +238,7 @@ export async function listAssignments(tx: Tx, filter: { period?: string; id?: st
 export async function getAssignment(tx: Tx, id: string): Promise<AssignmentSummary> {
   await requireManager(tx);
   const [a] = await listAssignments(tx, { id });
-  if (!a) throw notFound('There is no assignment with this id in your scope. 您的管理范围内没有这个任务。');
+  if (!a) throw assignmentNotFound();
   return a;
 }
 
@@ -239,7 +247,7 @@ export async function cancelAssignment(tx: Tx, id: string, reason: string) {
   const a = await getAssignment(tx, id);
   if (a.status === 'cancelled') return a;
   const updated = await tx`update app.assignments set status = 'cancelled' where id = ${id} returning id`;
-  if (!updated.length) throw forbidden('You cannot cancel this assignment.');
+  if (!updated.length) throw forbidden('You cannot cancel this assignment.', { code: 'not_allowed' });
   await audit(tx, me, 'assignment.cancel', 'assignment', id, { status: a.status }, { status: 'cancelled' }, reason);
   return { ...a, status: 'cancelled' };
 }
@@ -258,9 +266,9 @@ export async function syncAssignment(tx: Tx, id: string) {
 export async function createNextOccurrence(tx: Tx, id: string, actor: Me | null) {
   const [a] = await tx`select id, title, period, exam_id, to_jsonb(lesson_ids) as lesson_ids, owner_org_id, targets, starts_at, due_at,
                               recurrence, status, created_by from app.assignments where id = ${id}`;
-  if (!a) throw notFound('There is no assignment with this id in your scope. 您的管理范围内没有这个任务。');
-  if (a.recurrence !== 'quarterly') throw conflict('This assignment does not recur. 这个任务不按季度重复。', { code: 'not_recurring' });
-  if (a.status !== 'active') throw conflict('A cancelled assignment does not recur. 已取消的任务不再重复。', { code: 'cancelled' });
+  if (!a) throw assignmentNotFound();
+  if (a.recurrence !== 'quarterly') throw conflict('This assignment does not recur.', { code: 'not_recurring' });
+  if (a.status !== 'active') throw conflict('A cancelled assignment does not recur.', { code: 'cancelled' });
   const next = nextOccurrence({ period: a.period as string, startsAt: a.starts_at as Date, dueAt: a.due_at as Date });
   const inserted = await tx`
     insert into app.assignments (title, period, exam_id, lesson_ids, owner_org_id, targets, starts_at, due_at, period_end, recurrence, previous_id, created_by)
@@ -315,14 +323,14 @@ export async function setExemption(tx: Tx, assignmentId: string, memberRef: stri
   await requireHr(tx);
   const [m] = await tx`select ap.member_id from app.assignment_people ap join app.members m on m.id = ap.member_id
                        where ap.assignment_id = ${assignmentId} and (m.id::text = ${memberRef} or m.employee_no = ${memberRef})`;
-  if (!m) throw notFound('This person is not in the assignment\'s scope (or not in yours). 此人不在该任务（或您的管理）范围内。');
+  if (!m) throw notFound('This person is not in the assignment\'s scope (or not in yours).', { code: 'person_not_in_assignment' });
   try {
     const [r] = await tx`select app.set_assignment_exemption(${assignmentId}::uuid, ${m.member_id as string}::uuid, ${reason}) as after`;
     return r!.after as { exempt: boolean; reason: string | null; at: string | null };
   } catch (err) {
     const e = err as { code?: string; message?: string };
-    if (e.code === '42501') throw new HttpProblem(403, 'Forbidden', `${e.message}. 只有管理此人的人力或管理员可以设置豁免，且不能豁免自己。`);
-    if (e.code === '22023') throw fieldProblem('reason', '请填写豁免原因（至少2个字）/ Give the reason (at least 2 characters).');
+    if (e.code === '42501') throw forbidden(`${e.message}. Only HR or an administrator who manages this person may exempt them, and never themselves.`, { code: 'exempt_not_allowed' });
+    if (e.code === '22023') throw fieldProblem('reason', 'too_short', 'Give the reason (at least 2 characters).', { min: 2 });
     throw err;
   }
 }
@@ -394,7 +402,14 @@ export async function assignmentChoices(tx: Tx) {
     tx`select id, title, kind, grading_method, pass_percent from app.exams
        where status = 'published' and kind <> 'practice' and app_private.may_use_exam(id) order by title`,
     tx`select id, title, module from app.lessons where retired_at is null order by module, sort_order`,
-    tx`select id, code, name, kind, path from app.org_units where id in (select app_private.managed_org_ids()) order by path`,
+    // Open units only (a closed unit has no one to assign to); tree order byte-wise, so a unit's
+    // children follow it whatever the database collation; the names from the top, to tell apart
+    // two units of the same name under different parents.
+    tx`select o.id, o.code, o.name, o.kind, o.path,
+         (select string_agg(a.name, '/' order by length(a.path)) from app.org_units a
+           where o.path like a.path || '%' and a.parent_id is not null) as names
+       from app.org_units o where o.id in (select app_private.managed_org_ids()) and o.closed_at is null
+       order by o.path collate "C"`,
     tx`select distinct m.position from app.members m where m.position is not null and m.active
          and m.org_unit_id in (select app_private.managed_org_ids()) order by 1 limit 500`,
   ]);
@@ -402,7 +417,7 @@ export async function assignmentChoices(tx: Tx) {
     scope: me.scope,
     exams: exams.map((e) => ({ id: e.id as string, title: e.title as string, kind: e.kind as string, gradingMethod: e.grading_method as string, passPercent: Number(e.pass_percent) })),
     lessons: lessons.map((l) => ({ id: l.id as string, title: l.title as string, module: l.module as string })),
-    units: units.map((u) => ({ id: u.id as string, code: u.code as string, name: u.name as string, kind: u.kind as string, depth: (u.path as string).split('/').length - 3 })),
+    units: units.map((u) => ({ id: u.id as string, code: u.code as string, name: u.name as string, kind: u.kind as string, depth: (u.path as string).split('/').length - 3, pathNames: (u.names as string | null) ?? (u.name as string) })),
     positions: positions.map((p) => p.position as string),
   };
 }

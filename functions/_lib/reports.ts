@@ -41,7 +41,12 @@ export interface Unit { id: string; code: string; name: string; kind: string; pa
 export async function reportUnit(tx: Tx, me: Me, ref: string | undefined): Promise<{ unit: Unit; trail: Unit[] }> {
   const key = ref ?? me.scope?.id ?? me.orgUnit.id;
   const [u] = await tx`select id, code, name, kind, path from app_private.managed_units() where id::text = ${key} or code = ${key}`;
-  if (!u) throw badRequest(`机构"${key}"不在您的管理范围内 / The org unit ${key} is not in your scope.`, { errors: { org: 'not in your scope' } });
+  if (!u) {
+    // 400 with the field: the page says it in its language and links back to the caller's own scope.
+    const english = `The org unit ${key} is not in your scope.`;
+    const coded = { code: 'org_out_of_scope', params: { ref: key } };
+    throw badRequest(english, { ...coded, errors: { org: english }, fieldCodes: { org: coded } });
+  }
   const unit = u as unknown as Unit;
   // The trail from the caller's scope root down to the unit (for the breadcrumb).
   const trail = (await tx`select id, code, name, kind, path from app_private.managed_units()
@@ -293,7 +298,7 @@ export async function personAttempts(tx: Tx, assignmentId: string, memberId: str
     from app.assignment_people ap join app.assignments a on a.id = ap.assignment_id join app.members m on m.id = ap.member_id
     left join app.exams e on e.id = a.exam_id
     where ap.assignment_id = ${assignmentId} and ap.member_id = ${memberId}`;
-  if (!a) throw notFound('This person is not in the assignment, or not in your scope. 此人不在该任务或您的管理范围内。');
+  if (!a) throw notFound('This person is not in the assignment, or not in your scope.', { code: 'person_not_in_assignment' });
   const attempts = a.exam_id
     ? await tx`select id, attempt_no, state, started_at, finished_at, score, max_score, percent, passed, needs_grading, focus_losses
                from app.attempts where exam_id = ${a.exam_id as string} and member_id = ${memberId} order by started_at, attempt_no`

@@ -9,13 +9,20 @@ import { HttpProblem, forbidden, notFound } from './http.ts';
 import { loadMe, type Me } from './members.ts';
 import { readCsvRows, readSheetRows, SpreadsheetError, type SheetData } from '../../src/interop/spreadsheet.ts';
 import {
-  ROSTER_MAX_BYTES, ROSTER_MAX_ROWS, isRosterHeader, mapRosterSheet, planRoster,
+  ROSTER_MAX_BYTES, ROSTER_MAX_ROWS, isRosterHeader, ROSTER_HEADER_EXAMPLE, mapRosterSheet, planRoster,
   type MemberRecord, type Role, type RosterUnit,
 } from '../../src/interop/roster.ts';
 import { initialPassword, passwordSha256 } from '../../src/server/password-hash.ts';
 
-/** Sign-in email for someone imported without one (Supabase Auth accounts need an email). */
+/**
+ * Sign-in email for someone imported without one (Supabase Auth accounts need an email). Internal:
+ * people sign in with their 工号, so this address is never shown or handed out (see `realEmail`).
+ */
 export const syntheticEmail = (employeeNo: string) => `${employeeNo.toLowerCase()}@staff.xiaobao.invalid`;
+
+/** The address a person may be told about: theirs, or null for the generated one. */
+export const realEmail = (email: string | null | undefined): string | null =>
+  email && !email.endsWith('@staff.xiaobao.invalid') ? email : null;
 
 export function rosterProblem(status: number, code: string, detail: string, extra: Record<string, unknown> = {}): HttpProblem {
   return new HttpProblem(status, status === 413 ? 'Content Too Large' : status === 409 ? 'Conflict' : status === 403 ? 'Forbidden' : 'Bad Request',
@@ -63,7 +70,7 @@ export async function readRosterFile(bytes: Uint8Array, fileName: string): Promi
       { message_zh: `文件大小为 ${(bytes.length / 1024 / 1024).toFixed(1)} MB，花名册最大 ${ROSTER_MAX_BYTES / 1024 / 1024} MB。请删除多余的工作表、列和格式，或按分行拆分后分别导入。` });
   }
   const format = detectFormat(bytes, fileName);
-  const opts = { maxBytes: ROSTER_MAX_BYTES, maxRows: ROSTER_MAX_ROWS, findHeader: isRosterHeader };
+  const opts = { maxBytes: ROSTER_MAX_BYTES, maxRows: ROSTER_MAX_ROWS, findHeader: isRosterHeader, headerExample: ROSTER_HEADER_EXAMPLE };
   try {
     if (format === 'xlsx') return { sheet: await readSheetRows(bytes, opts), format, encoding: null };
     const csv = await readCsvRows(bytes, opts);
@@ -213,7 +220,8 @@ export async function previewRoster(claims: Claims, input: PreviewInput) {
     // refused as stale).
     const compact = (p: (typeof planned)[number]) => {
       // A row with problems keeps what it said, so the preview can show whose row it is.
-      if (!p.record) return { name: p.raw.name, orgText: p.raw.org };
+      // Its unit too when the 机构 cell resolved, so the preview names the unit instead of the raw cell.
+      if (!p.record) return dropNulls({ name: p.raw.name, orgText: p.raw.org, orgUnitId: p.raw.orgUnitId ?? null });
       return Object.fromEntries(Object.entries(p.record).filter(([k, v]) => v !== null && k !== 'employeeNo'));
     };
     const rows: Record<string, unknown>[] = [];
@@ -264,6 +272,16 @@ function colIndexOf(letter: string): number {
   return [...letter].reduce((acc, ch) => acc * 26 + (ch.charCodeAt(0) - 64), 0) - 1;
 }
 
+/**
+ * A preview nobody confirmed within this many hours is shown as expired (已过期) and can no longer
+ * be committed: the people it compared with have likely changed, and an abandoned preview should
+ * not read 待确认 for ever. Derived from created_at, so no job has to expire it.
+ */
+export const ROSTER_PREVIEW_TTL_HOURS = 24;
+
+export const isExpiredPreview = (status: unknown, createdAt: unknown, now = Date.now()) =>
+  status === 'previewed' && createdAt instanceof Date && now - createdAt.getTime() > ROSTER_PREVIEW_TTL_HOURS * 3_600_000;
+
 export function importView(r: Record<string, unknown>) {
   return {
     id: r.id as string,
@@ -271,7 +289,7 @@ export function importView(r: Record<string, unknown>) {
     format: r.file_format as string,
     encoding: (r.encoding as string | null) ?? null,
     fullRoster: Boolean(r.full_roster),
-    status: r.status as string,
+    status: isExpiredPreview(r.status, r.created_at) ? 'expired' : (r.status as string),
     summary: r.summary as Record<string, unknown>,
     createdAt: (r.created_at as Date).toISOString(),
     committedAt: r.committed_at ? (r.committed_at as Date).toISOString() : null,
@@ -288,7 +306,8 @@ export async function loadImport(tx: Tx, id: string) {
   return r;
 }
 
-export interface NewAccount { employeeNo: string; name: string; email: string; password: string }
+/** A new person's account as shown once: they sign in with `employeeNo`; `email` only when the roster gave one. */
+export interface NewAccount { employeeNo: string; name: string; email: string | null; password: string }
 
 /**
  * Commits a previewed import: an initial password for each new person (kept only as a SHA-256
@@ -301,6 +320,11 @@ export async function commitRoster(claims: Claims, id: string, confirmDeactivate
     const imp = await loadImport(tx, id);
     if (imp.status !== 'previewed') {
       throw rosterProblem(409, 'roster_import_not_open', `This import was already ${imp.status}. Upload the file again for a new preview.`, { status: imp.status });
+    }
+    if (isExpiredPreview(imp.status, imp.created_at)) {
+      throw rosterProblem(409, 'roster_import_expired',
+        `This preview is more than ${ROSTER_PREVIEW_TTL_HOURS} hours old and has expired. Upload the file again for a fresh preview.`,
+        { params: { hours: ROSTER_PREVIEW_TTL_HOURS } });
     }
     return tx`
       select seq, employee_no, draft ->> 'name' as name, draft ->> 'email' as email
@@ -326,7 +350,7 @@ export async function commitRoster(claims: Claims, id: string, confirmDeactivate
     throw err;
   }
   const newAccounts: NewAccount[] = pending.map((p, i) => ({
-    employeeNo: p.employee_no as string, name: p.name as string, email: accounts[i]!.email, password: passwords[i]!,
+    employeeNo: p.employee_no as string, name: p.name as string, email: realEmail(p.email as string | null), password: passwords[i]!,
   }));
   return { result, accounts: newAccounts };
 }

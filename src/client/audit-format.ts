@@ -2,7 +2,7 @@
 // Beijing time (Asia/Shanghai: the bank's time, whatever the reader's machine says), names instead
 // of ids (the API sends id → name for the ids the reader may see), codes as words. Pure functions,
 // unit-tested in tests/unit/client/audit-format.test.ts.
-import { FIELD_LABELS, VALUE_LABELS } from '../i18n/hr.ts';
+import { FIELD_LABELS, THING_NAME_LABEL, VALUE_LABELS } from '../i18n/hr.ts';
 
 export type Lang = 'zh' | 'en';
 export interface ChangeRow { key: string; label: string; from: string | null; to: string; changed: boolean }
@@ -51,7 +51,8 @@ export function formatValue(v: unknown, key: string, lang: Lang, names: Record<s
     if (UUID.test(v)) return names[v.toLowerCase()] ?? names[v] ?? shortId(v);
     if (ISO_TIME.test(v)) return formatShanghai(v);
     if (names[v] && (key === 'bank' || key === 'lessonIds' || key === 'bankId')) return names[v]!;
-    if (WORD_KEYS.has(key) && words[v]) return words[v]!;
+    // A word that means something else for one key (a bank's closed visibility is not a finished contest).
+    if (WORD_KEYS.has(key) && (words[`${key}.${v}`] ?? words[v])) return (words[`${key}.${v}`] ?? words[v])!;
     return v.length > 120 ? `${v.slice(0, 119)}…` : v;
   }
   if (Array.isArray(v)) {
@@ -125,7 +126,8 @@ export function describeChange(e: EntryLike, lang: Lang, names: Record<string, s
   const keys = [...new Set([...Object.keys(b ?? {}), ...Object.keys(a ?? {})])].filter((k) => !HIDDEN.has(k)).sort((x, y) => rank(x) - rank(y));
   const rows: ChangeRow[] = [];
   for (const k of keys) {
-    const label = L[k] ?? k;
+    // A unit's (bank's, season's …) name is its 名称; 姓名 is a person's.
+    const label = k === 'name' && e.entity !== 'member' ? THING_NAME_LABEL[lang] : L[k] ?? k;
     if (!b) {
       if (a![k] === null || a![k] === undefined || (Array.isArray(a![k]) && (a![k] as unknown[]).length === 0)) continue;
       rows.push({ key: k, label, from: null, to: formatValue(a![k], k, lang, names), changed: true });

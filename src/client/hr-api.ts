@@ -20,7 +20,8 @@ export interface Choices {
   scope: { id: string; code: string; name: string } | null;
   exams: { id: string; title: string; kind: string; gradingMethod: string; passPercent: number }[];
   lessons: { id: string; title: string; module: string }[];
-  units: { id: string; code: string; name: string; kind: string; depth: number }[];
+  /** Open units in scope, in tree order; pathNames is 青岛分行/市南支行 (the root left out). */
+  units: { id: string; code: string; name: string; kind: string; depth: number; pathNames: string }[];
   positions: string[];
 }
 export interface Unit { id: string; code: string; name: string; kind: string; path: string }

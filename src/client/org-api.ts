@@ -37,7 +37,8 @@ export interface RosterImport {
   format: 'xlsx' | 'csv';
   encoding: string | null;
   fullRoster: boolean;
-  status: 'previewed' | 'committed' | 'cancelled';
+  /** 'expired': a preview left unconfirmed for more than a day (ROSTER_PREVIEW_TTL_HOURS); it can no longer be committed. */
+  status: 'previewed' | 'committed' | 'cancelled' | 'expired';
   summary: {
     counts: { new: number; update: number; unchanged: number; problem: number; deactivate: number; total: number; problems: number };
     kept: { self: boolean; admins: number };
@@ -62,7 +63,7 @@ export interface RosterRowView {
   problems: RosterProblem[];
 }
 
-export interface NewAccount { employeeNo: string; name: string; email: string; password: string }
+export interface NewAccount { employeeNo: string; name: string; email: string | null; password: string }
 
 export const getOrgUnits = () => api<{ units: OrgUnit[] }>('/api/org-units').then((r) => r.units);
 
@@ -107,12 +108,29 @@ export const commitImport = (id: string, confirmDeactivate: number | null) =>
 export const cancelImport = (id: string) => api(`/api/roster-imports/${id}/cancel`, { method: 'POST', body: {} });
 export const recentImports = () => api<{ imports: RosterImport[] }>('/api/roster-imports').then((r) => r.imports);
 
-/** Units as an indented list (tree order by path), for selects. */
+/**
+ * Units as an indented list in tree order (each unit right after its parent, siblings by code), for
+ * selects. The order is built from parentId here rather than taken from the server's `order by path`:
+ * under a linguistic collation PostgreSQL sorts '/HQ/QD-X/' and '/HQ/QD/…' by letters only, which
+ * would put a unit's children under the wrong neighbour.
+ */
 export function treeOptions(units: OrgUnit[], opts: { openOnly?: boolean } = {}): { id: string; label: string; depth: number; unit: OrgUnit }[] {
-  return units
-    .filter((u) => !opts.openOnly || !u.closedAt)
-    .map((u) => {
+  const list = units.filter((u) => !opts.openOnly || !u.closedAt);
+  const ids = new Set(list.map((u) => u.id));
+  const children = new Map<string | null, OrgUnit[]>();
+  for (const u of list) {
+    // A unit whose parent is not in the list (outside the caller's scope) starts a tree of its own.
+    const key = u.parentId && ids.has(u.parentId) ? u.parentId : null;
+    children.set(key, [...(children.get(key) ?? []), u]);
+  }
+  const out: { id: string; label: string; depth: number; unit: OrgUnit }[] = [];
+  const walk = (parent: string | null) => {
+    for (const u of (children.get(parent) ?? []).sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0))) {
       const depth = u.path.split('/').filter(Boolean).length - 1;
-      return { id: u.id, label: `${'\u3000'.repeat(depth)}${u.name}（${u.code}）`, depth, unit: u };
-    });
+      out.push({ id: u.id, label: `${'\u3000'.repeat(depth)}${u.name}（${u.code}）`, depth, unit: u });
+      walk(u.id);
+    }
+  };
+  walk(null);
+  return out;
 }

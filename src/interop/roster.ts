@@ -101,8 +101,12 @@ export interface RosterRow {
   row: number;
   draft: RosterDraft | null;
   problems: RosterProblem[];
-  /** The row's 工号, 姓名 and 机构 as written (trimmed), to show a row that has problems. */
-  raw: { employeeNo: string; name: string; org: string };
+  /**
+   * The row's 工号, 姓名 and 机构 as written (trimmed), to show a row that has problems — with the
+   * unit the 机构 cell names when it resolved (open, in scope), so such a row shows the unit's name
+   * like the good rows do.
+   */
+  raw: { employeeNo: string; name: string; org: string; orgUnitId?: string };
 }
 
 export interface RosterMapping {
@@ -164,6 +168,9 @@ function fieldOfHeader(cell: string): RosterField | null {
   for (const f of FIELDS) if (ROSTER_COLUMNS[f].aliases.includes(k)) return f;
   return null;
 }
+
+/** The roster headers a "no header row found" hint names (readSheetRows' `headerExample`). */
+export const ROSTER_HEADER_EXAMPLE = { zh: '“工号”“姓名”“机构”', en: '工号, 姓名, 机构' } as const;
 
 /** A header row names at least 工号 and 姓名 (so title rows above the table are skipped). */
 export function isRosterHeader(cells: string[]): boolean {
@@ -320,7 +327,10 @@ export function mapRosterSheet(sheet: SheetData, ctx: RosterContext): RosterMapp
     const draft: RosterDraft | null = problems.length
       ? null
       : { employeeNo, name, orgUnitId, position: positionText || null, email, mobile, roles };
-    return { row: r.row, draft, problems, raw: { employeeNo: cut(norm(cell('employeeNo'))), name: cut(name), org: cut(orgText) } };
+    return {
+      row: r.row, draft, problems,
+      raw: { employeeNo: cut(norm(cell('employeeNo'))), name: cut(name), org: cut(orgText), ...(orgUnitId ? { orgUnitId } : {}) },
+    };
   });
 
   // Duplicates in the file: every row that shares a 工号 (or an email) is a problem, naming the others.

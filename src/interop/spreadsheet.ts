@@ -192,6 +192,8 @@ export interface ReadSheetOptions {
   headerRow?: number;
   /** Picks the header as the first of the first 20 non-empty rows for which this returns true. */
   findHeader?: (cells: string[]) => boolean;
+  /** The headers the "no header row found" hint names (default: the question import's 题型, 题干). */
+  headerExample?: HeaderExample;
   /** What a formula cell's value is: '' (default) or its cached result as last saved by Excel. */
   formulaValues?: 'empty' | 'cached';
 }
@@ -316,11 +318,16 @@ function pickHeader(grid: { row: number; values: string[] }[], opts: { headerRow
   return grid.findIndex((r) => r.row === headerRow);
 }
 
-function headerNotFound(): SpreadsheetError {
+/** Header names a "no header row" hint gives as examples, as each language lists them. */
+export interface HeaderExample { zh: string; en: string }
+const QUESTION_HEADERS: HeaderExample = { zh: '“题型”“题干”', en: '题型, 题干' };
+
+/** The hint names the headers of the file being read (a roster's 工号, 姓名 … not a question's 题型). */
+function headerNotFound(example: HeaderExample = QUESTION_HEADERS): SpreadsheetError {
   return new SpreadsheetError(
     'empty_sheet',
-    '在前 20 行中没有找到表头行。请使用下载的模板，表头（如“题型”“题干”）放在第一行。',
-    'No header row was found in the first 20 rows. Use the downloadable template, with the header (e.g. 题型, 题干) in the first row.',
+    `在前 20 行中没有找到表头行。请使用下载的模板，表头（如${example.zh}）放在第一行。`,
+    `No header row was found in the first 20 rows. Use the downloadable template, with the header (e.g. ${example.en}) in the first row.`,
   );
 }
 
@@ -471,7 +478,7 @@ export async function readSheetRows(data: Uint8Array, opts: ReadSheetOptions = {
     throw new SpreadsheetError('empty_sheet', `工作表“${ws.name}”是空的。`, `The worksheet "${ws.name}" is empty.`);
   }
   const h = pickHeader(grid, opts);
-  if (h === -2) throw headerNotFound();
+  if (h === -2) throw headerNotFound(opts.headerExample);
   const header = h >= 0 ? (grid[h] as SheetRow).values.map((v) => v.trim()) : [];
   const headerRow = h >= 0 ? (grid[h] as SheetRow).row : 0;
   const rows = grid.filter((r) => r.row > headerRow);
@@ -496,6 +503,7 @@ export interface ReadCsvOptions {
   maxRows?: number;
   headerRow?: number;
   findHeader?: (cells: string[]) => boolean;
+  headerExample?: HeaderExample;
 }
 
 /** Decodes CSV bytes: BOMs first, then strict UTF-8, then GBK (GB18030 decoder, a superset). */
@@ -536,7 +544,7 @@ export async function readCsvRows(data: Uint8Array, opts: ReadCsvOptions = {}): 
   });
   if (grid.length === 0) throw new SpreadsheetError('empty_sheet', 'CSV 文件里没有内容。', 'The CSV file has no content.');
   const h = pickHeader(grid, opts);
-  if (h === -2) throw headerNotFound();
+  if (h === -2) throw headerNotFound(opts.headerExample);
   const header = h >= 0 ? (grid[h] as SheetRow).values.map((v) => v.trim()) : [];
   const headerRow = h >= 0 ? (grid[h] as SheetRow).row : 0;
   const rows = grid.filter((r) => r.row > headerRow);

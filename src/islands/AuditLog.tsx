@@ -3,11 +3,11 @@
 // about people and units of their subtree, admins all. Read-only: the log is append-only.
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { signInUrl } from '../client/api.ts';
-import { localFieldErrors } from '../client/problem-text.ts';
+import { areaSay, localFieldErrors } from '../client/problem-text.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { formatDateTime } from '../client/format.ts';
 import { getAudit, getChoices, type AuditEntry } from '../client/hr-api.ts';
-import { ACTION_LABELS, actionLabel, hrTr, langOf } from '../i18n/hr.ts';
+import { ACTION_LABELS, actionLabel, hrTr, hrZh, langOf } from '../i18n/hr.ts';
 import { describeChange, entityText, reasonText } from '../client/audit-format.ts';
 import { translator, type Locale } from '../i18n/index.ts';
 import LoadError from './shared/LoadError.tsx';
@@ -15,6 +15,9 @@ import NoAccess from './shared/NoAccess.tsx';
 import { errorStatus, valueOf } from './shared/resource.ts';
 
 interface Filters { person?: string; examId?: string; period?: string; action?: string }
+
+/** A bad filter's refusal in the page's language: this area's `err.*` texts, then the generic ones. */
+const hrSay = (locale: Locale) => areaSay(hrZh, hrTr(locale));
 
 export default function AuditLog(props: { locale: Locale }) {
   const t = hrTr(props.locale);
@@ -37,7 +40,7 @@ export default function AuditLog(props: { locale: Locale }) {
   const entries = () => pages().flat();
   const forbidden = () => errorStatus(first) === 403;
   // A bad filter's field errors in the page's language (a malformed period …), from the server's codes.
-  const badFilter = () => (errorStatus(first) === 400 ? localFieldErrors(first.error, props.locale) : {});
+  const badFilter = () => (errorStatus(first) === 400 ? localFieldErrors(first.error, props.locale, hrSay(props.locale)) : {});
   const lang = langOf(props.locale);
   const labels = ACTION_LABELS[lang];
 
@@ -63,7 +66,7 @@ export default function AuditLog(props: { locale: Locale }) {
 
   return (
     <div class="vstack hr-page">
-      <Show when={forbidden()}><NoAccess locale={props.locale} tr={tr} detail={t('common.noAccess')} /></Show>
+      <Show when={forbidden()}><NoAccess locale={props.locale} tr={tr} roles={['hr', 'admin']} /></Show>
       <Show when={!forbidden()}>
         <form class="card hr-controls" onSubmit={apply} data-testid="au-filters">
           <label class="field">

@@ -19,6 +19,8 @@ import type { QuestionResponse } from '../core/questions.ts';
 import { localePath, translator, type Locale, type UiKey } from '../i18n/index.ts';
 import { examRefusalsTr, examRefusalsZh, type ExamRefusalKey } from '../i18n/exam-refusals.ts';
 import { localDetail } from '../client/problem-text.ts';
+import { getMyAssignments, type MyAssignment } from '../client/hr-api.ts';
+import { hrTr } from '../i18n/hr.ts';
 import QuestionBody, { responseForKey } from './exam/QuestionBody.tsx';
 import ResultView from './exam/ResultView.tsx';
 import Modal from './exam/Modal.tsx';
@@ -60,6 +62,10 @@ export default function ExamRunner(props: Props) {
   const [submitStalled, setSubmitStalled] = createSignal(false);
   const [confirming, setConfirming] = createSignal(false);
   const [announce, setAnnounce] = createSignal('');
+  // The required assignment this exam is taken for (dashboard's 去考试 passes &assignment=), so the
+  // start page shows the assignment's due date next to the exam window's close — they differ.
+  const [assignment, setAssignment] = createSignal<{ a: MyAssignment; serverNow: string } | null>(null);
+  const ht = hrTr(props.locale);
 
   let saver: AutoSaver | null = null;
   let examId = '';
@@ -146,10 +152,25 @@ export default function ExamRunner(props: Props) {
       const summary = await getExam(examId);
       setExam(summary);
       if (summary.liveAttemptId) return begin(); // resume straight away: the clock is already running
+      await loadAssignment(params.get('assignment'));
       setPhase('intro');
     } catch (e) {
       setError(problemText(e));
       setPhase('error');
+    }
+  };
+
+  // The named assignment, else the open one of mine with this exam due first. Best effort: without
+  // it the start page shows the exam window only, as for an exam nobody requires.
+  const loadAssignment = async (wanted: string | null) => {
+    try {
+      const mine = await getMyAssignments();
+      const open = (x: MyAssignment) => x.status === 'not_started' || x.status === 'in_progress' || x.status === 'overdue';
+      const a = mine.assignments.find((x) => x.id === wanted && x.examId === examId)
+        ?? mine.assignments.filter((x) => x.examId === examId && open(x)).sort((x, y) => Date.parse(x.dueAt) - Date.parse(y.dueAt))[0];
+      setAssignment(a ? { a, serverNow: mine.serverNow } : null);
+    } catch {
+      setAssignment(null);
     }
   };
 
@@ -502,13 +523,35 @@ export default function ExamRunner(props: Props) {
                     : tr('exams.attemptsUsed', { used: e().attempts.used, allowed: e().attempts.allowed })}
                 </dd>
               </div>
-              <Show when={e().window.close}>
-                <div>
-                  <dt>{tr('attemptDetail.deadline')}</dt>
-                  <dd>{tr('exams.closesAt', { time: formatDateTime(e().window.close, props.locale) })}</dd>
-                </div>
+              <Show when={assignment()} fallback={
+                <Show when={e().window.close}>
+                  <div>
+                    <dt>{tr('attemptDetail.deadline')}</dt>
+                    <dd>{tr('exams.closesAt', { time: formatDateTime(e().window.close, props.locale) })}</dd>
+                  </div>
+                </Show>
+              }>
+                {(x) => (
+                  <div class="facts-wide" data-testid="assignment-due">
+                    <dt>{ht('dash.examDue')}</dt>
+                    <dd>
+                      {e().window.close
+                        ? ht('dash.examDueAt', { due: formatDateTime(x().a.dueAt, props.locale), close: formatDateTime(e().window.close, props.locale) })
+                        : formatDateTime(x().a.dueAt, props.locale)}
+                    </dd>
+                  </div>
+                )}
               </Show>
             </dl>
+            <Show when={assignment()}>
+              {(x) => (
+                <p class={Date.parse(x().a.dueAt) < Date.parse(x().serverNow) ? 'alert alert-warning' : 'muted small'} data-testid="assignment-note">
+                  {Date.parse(x().a.dueAt) < Date.parse(x().serverNow)
+                    ? ht('dash.examDueOverdue', { title: x().a.title, due: formatDateTime(x().a.dueAt, props.locale) })
+                    : ht('dash.examFor', { title: x().a.title })}
+                </p>
+              )}
+            </Show>
             <h2 class="intro-rules-title">{tr('exam.introTitle')}</h2>
             <ul class="intro-rules">
               <li>{tr('exam.rule.time')}</li>
@@ -547,7 +590,7 @@ export default function ExamRunner(props: Props) {
                 <a class="btn btn-secondary btn-sm nav-jump" href="#runner-nav">
                   {tr('exam.navOpen', { answered: answeredCount(), total: total() })}
                 </a>
-                <button type="button" class="btn btn-primary btn-sm" onClick={() => setConfirming(true)} disabled={phase() !== 'running'}>
+                <button type="button" class="btn btn-primary btn-sm runner-submit" onClick={() => setConfirming(true)} disabled={phase() !== 'running'}>
                   {tr('exam.submit')}
                 </button>
               </div>

@@ -3,7 +3,7 @@
 // and (?id=) one assignment with its people, where HR exempts someone with a reason (audited).
 import { createMemo, createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { ApiError } from '../client/api.ts';
-import { localDetail, localFieldErrors } from '../client/problem-text.ts';
+import { areaSay, localDetail, localFieldErrors } from '../client/problem-text.ts';
 import { signInUrl } from '../client/api.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
@@ -13,7 +13,10 @@ import {
 } from '../client/hr-api.ts';
 import { STATUS_LABELS } from '../core/completion.ts';
 import StatusBadge from './shared/StatusBadge.tsx';
-import { hrTr, langOf, type HrTr } from '../i18n/hr.ts';
+import { hrTr, hrZh, langOf, type HrTr } from '../i18n/hr.ts';
+
+/** Refusals in the page's language: this area's `err.*` texts, then the generic ones (src/client/problem-text.ts). */
+const hrSay = (locale: Locale) => areaSay(hrZh, hrTr(locale));
 import { localePath, translator, type Locale } from '../i18n/index.ts';
 import LoadError from './shared/LoadError.tsx';
 import NoAccess from './shared/NoAccess.tsx';
@@ -44,7 +47,7 @@ function AssignmentList(props: { locale: Locale; t: HrTr; tr: ReturnType<typeof 
 
   return (
     <div class="vstack hr-page">
-      <Show when={forbidden()}><NoAccess locale={props.locale} tr={props.tr} /></Show>
+      <Show when={forbidden()}><NoAccess locale={props.locale} tr={props.tr} error={list.error} roles={['trainer', 'hr', 'admin']} /></Show>
       <Show when={list.error && !forbidden()}><LoadError error={list.error} onRetry={() => void refetch()} tr={props.tr} /></Show>
       <Show when={!forbidden()}>
         <div class="card hr-controls">
@@ -127,9 +130,21 @@ function splitList(text: string): string[] {
 function AssignmentForm(props: { locale: Locale; t: HrTr; onDone: (people: number) => void; onCancel: () => void }) {
   const t = props.t;
   const [choices] = createResource(getChoices);
+  // Each unit with its code (两个市南支行 are told apart), and where a name repeats, its place in the tree.
+  const unitOptions = createMemo(() => {
+    const units = valueOf(choices)?.units ?? [];
+    const seen = new Map<string, number>();
+    for (const u of units) seen.set(u.name, (seen.get(u.name) ?? 0) + 1);
+    return units.map((u) => ({ ...u, label: `${(seen.get(u.name) ?? 0) > 1 ? u.pathNames.replaceAll('/', ' › ') : u.name}（${u.code}）` }));
+  });
   const [errors, setErrors] = createSignal<Record<string, string>>({});
   const [problem, setProblem] = createSignal<string | null>(null);
   const [busy, setBusy] = createSignal(false);
+  // A due date already past is allowed (catching up on a past period) but must be confirmed: everyone
+  // not done shows as overdue at once, and the date cannot be changed afterwards.
+  const [due, setDue] = createSignal('');
+  const [pastDueOk, setPastDueOk] = createSignal(false);
+  const dueIsPast = () => due() !== '' && Date.parse(`${due()}:00+08:00`) < Date.now();
   const err = (k: string) => errors()[k];
   const unitErrors = () => Object.entries(errors()).filter(([k]) => k.startsWith('targets.orgUnits')).map(([, v]) => v);
   const memberErrors = () => Object.entries(errors()).filter(([k]) => k.startsWith('targets.members')).map(([, v]) => v);
@@ -152,6 +167,11 @@ function AssignmentForm(props: { locale: Locale; t: HrTr; onDone: (people: numbe
       dueAt: local(f.get('dueAt')),
       recurrence: String(f.get('recurrence') ?? 'none'),
     };
+    if (dueIsPast() && !pastDueOk()) {
+      setErrors({ dueAt: t('as.form.pastDueNeeded') });
+      setProblem(null);
+      return;
+    }
     setBusy(true);
     setErrors({});
     setProblem(null);
@@ -161,8 +181,8 @@ function AssignmentForm(props: { locale: Locale; t: HrTr; onDone: (people: numbe
     } catch (x) {
       if (x instanceof ApiError) {
         // Field errors in the page's language where the server sent a code (src/client/problem-text.ts).
-        setErrors(localFieldErrors(x, props.locale));
-        setProblem(x.errors ? t('as.form.fix') : localDetail(x, props.locale));
+        setErrors(localFieldErrors(x, props.locale, hrSay(props.locale)));
+        setProblem(x.errors ? t('as.form.fix') : localDetail(x, props.locale, hrSay(props.locale)));
       } else setProblem(String(x));
     } finally {
       setBusy(false);
@@ -215,7 +235,7 @@ function AssignmentForm(props: { locale: Locale; t: HrTr; onDone: (people: numbe
           <label class="field">
             <span class="label">{t('as.form.units')}</span>
             <select class="select" name="units" multiple size="6" data-testid="as-units" aria-invalid={unitErrors().length > 0}>
-              <For each={valueOf(choices)?.units ?? []}>{(u) => <option value={u.code}>{'\u3000'.repeat(Math.max(0, u.depth))}{u.name}</option>}</For>
+              <For each={unitOptions()}>{(u) => <option value={u.code}>{'\u3000'.repeat(Math.max(0, u.depth))}{u.label}</option>}</For>
             </select>
             <For each={unitErrors()}>{(m) => <span class="field-error">{m}</span>}</For>
           </label>
@@ -239,11 +259,19 @@ function AssignmentForm(props: { locale: Locale; t: HrTr; onDone: (people: numbe
           <input class="input" type="datetime-local" name="startsAt" value={qStart()} required aria-invalid={!!err('startsAt')} />
           <Show when={err('startsAt')}><span class="field-error">{err('startsAt')}</span></Show>
         </label>
-        <label class="field">
-          <span class="label">{t('as.form.due')}</span>
-          <input class="input" type="datetime-local" name="dueAt" required aria-invalid={!!err('dueAt')} data-testid="as-due" />
-          <Show when={err('dueAt')}><span class="field-error">{err('dueAt')}</span></Show>
-        </label>
+        <div class="field">
+          <label class="label" for="as-due-at">{t('as.form.due')}</label>
+          <input id="as-due-at" class="input" type="datetime-local" name="dueAt" required aria-invalid={!!err('dueAt')} data-testid="as-due"
+            onInput={(e) => { setDue(e.currentTarget.value); setPastDueOk(false); setErrors(({ dueAt: _, ...rest }) => rest); }} />
+          <Show when={err('dueAt')} fallback={<span class="hint">{t('as.form.dueFixed')}</span>}><span class="field-error">{err('dueAt')}</span></Show>
+          <Show when={dueIsPast()}>
+            <div class="alert alert-warning as-past-due" role="alert" data-testid="as-past-due">
+              <span>{t('as.form.pastDue', { at: formatDateTime(`${due()}:00+08:00`, props.locale) })}</span>
+              <label class="checkbox"><input type="checkbox" checked={pastDueOk()} data-testid="as-past-due-ok"
+                onChange={(e) => { setPastDueOk(e.currentTarget.checked); if (e.currentTarget.checked) setErrors(({ dueAt: _, ...rest }) => rest); }} /> {t('as.form.pastDueConfirm')}</label>
+            </div>
+          </Show>
+        </div>
         <label class="field">
           <span class="label">{t('as.form.recurrence')}</span>
           <select class="select" name="recurrence" aria-invalid={!!err('recurrence')}>
@@ -276,13 +304,13 @@ function AssignmentDetail(props: { id: string; locale: Locale; t: HrTr; tr: Retu
   });
   const act = async (fn: () => Promise<string>) => {
     setProblem(null);
-    try { setNotice(await fn()); void refetch(); } catch (x) { setProblem(x instanceof ApiError ? localDetail(x, props.locale) : String(x)); }
+    try { setNotice(await fn()); void refetch(); } catch (x) { setProblem(x instanceof ApiError ? localDetail(x, props.locale, hrSay(props.locale)) : String(x)); }
   };
 
   return (
     <div class="vstack hr-page">
       <a class="btn btn-ghost btn-sm back-link" href={localePath(props.locale, '/manage/assignments/')}>← {t('as.detail.back')}</a>
-      <Show when={forbidden()}><NoAccess locale={props.locale} tr={props.tr} error={a.error} /></Show>
+      <Show when={forbidden()}><NoAccess locale={props.locale} tr={props.tr} error={a.error} roles={['trainer', 'hr', 'admin']} /></Show>
       <Show when={a.error && !forbidden()}><LoadError error={a.error} onRetry={() => void refetch()} tr={props.tr} /></Show>
       <Show when={valueOf(a)}>
         {(x) => (
@@ -294,7 +322,8 @@ function AssignmentDetail(props: { id: string; locale: Locale; t: HrTr; tr: Retu
                 <div><dt>{t('as.col.what')}</dt><dd>{[x().examTitle, x().lessonIds.length ? `${t('as.form.lessons')} ×${x().lessonIds.length}` : null].filter(Boolean).join(' + ')}</dd></div>
                 <div><dt>{t('as.col.scope')}</dt><dd>{x().targets.map((g) => g.label).join('、')}</dd></div>
                 <div><dt>{t('as.form.start')}</dt><dd>{formatDateTime(x().startsAt, props.locale)}</dd></div>
-                <div><dt>{t('as.form.due')}</dt><dd>{formatDateTime(x().dueAt, props.locale)}</dd></div>
+                <div><dt>{t('as.form.due')}</dt><dd>{formatDateTime(x().dueAt, props.locale)}
+                  <span class="hint as-due-fixed" data-testid="as-due-fixed">{t('as.detail.dueFixed')}</span></dd></div>
                 <div><dt>{t('as.col.progress')}</dt><dd><Progress a={x()} locale={props.locale} /></dd></div>
               </dl>
               <div class="cluster">
@@ -362,7 +391,7 @@ function ExemptCell(props: { p: AssignmentPerson; open: boolean; onOpen: () => v
   const [error, setError] = createSignal<string | null>(null);
   const save = async (e: SubmitEvent) => {
     e.preventDefault();
-    if (reason().trim().length < 2) { setError(props.t('as.exemptHint')); return; }
+    if (reason().trim().length < 2) { setError(props.t('as.exemptRequired')); return; }
     setError(null);
     await props.onSave(reason().trim());
   };
@@ -376,8 +405,8 @@ function ExemptCell(props: { p: AssignmentPerson; open: boolean; onOpen: () => v
           <label class="field">
             <span class="label">{props.t('as.exemptReason')}</span>
             <input class="input" value={reason()} onInput={(e) => setReason(e.currentTarget.value)} aria-invalid={!!error()} data-testid="exempt-reason" />
-            <span class="hint">{props.t('as.exemptHint')}</span>
-            <Show when={error()}><span class="field-error">{error()}</span></Show>
+            {/* One line under the field: the hint, or the error that replaces it. */}
+            <Show when={error()} fallback={<span class="hint">{props.t('as.exemptHint')}</span>}><span class="field-error" role="alert">{error()}</span></Show>
           </label>
           <button type="submit" class="btn btn-primary btn-sm" data-testid="exempt-save">{props.p.exemptReason ? props.t('as.exemptWithdraw') : props.t('as.exemptSave')}</button>
         </form>

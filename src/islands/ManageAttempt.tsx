@@ -4,7 +4,7 @@
 // regrade action (reason required, confirmed; POST /api/attempts/:id/regrade).
 import { createResource, createSignal, For, onMount, Show } from 'solid-js';
 import { signInUrl } from '../client/api.ts';
-import { hasStoredSession } from '../client/session-hint.ts';
+import { fetchMe, hasStoredSession } from '../client/session-hint.ts';
 import { getManageAttempt, regradeAttempt, type RegradeResult } from '../client/exam-api.ts';
 import { ApiError } from '../client/api.ts';
 import { areaSay, localDetail, localFieldErrors } from '../client/problem-text.ts';
@@ -24,6 +24,9 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
   const tr = translator(props.locale);
   const id = new URLSearchParams(location.search).get('id') ?? '';
   const [data, { refetch }] = createResource(() => (id && hasStoredSession() ? id : null), getManageAttempt);
+  // Without an id: who is asking decides which lists to offer (the report is for HR and administrators).
+  const [me] = createResource(() => (!id && hasStoredSession() ? true : null), () => fetchMe().catch(() => null));
+  const readsReports = () => (valueOf(me) as { roles?: string[] } | null | undefined)?.roles?.some((r) => r === 'hr' || r === 'admin') ?? false;
   onMount(() => {
     if (!hasStoredSession()) location.assign(signInUrl());
   });
@@ -67,6 +70,19 @@ export default function ManageAttempt(props: { locale: Locale; titles?: TitleMap
       <a class="back-link" href={localePath(props.locale, `/manage/results/${valueOf(data)?.attempt.examId ? `?examId=${encodeURIComponent(valueOf(data)!.attempt.examId)}` : ''}`)}>
         ‹ {tr('attemptDetail.back')}
       </a>
+      {/* Opened without ?id= (a bookmark, a trimmed link): say what the page is for and where attempts are listed. */}
+      <Show when={!id}>
+        <section class="card stack" aria-labelledby="attempt-no-id-title" data-testid="attempt-no-id">
+          <h2 id="attempt-no-id-title" class="card-title">{t('ad.noIdTitle')}</h2>
+          <p class="muted">{t('ad.noIdBody')}</p>
+          <div class="cluster">
+            <a class="btn btn-primary" href={localePath(props.locale, '/manage/results/')}>{t('ad.noIdResults')}</a>
+            <Show when={readsReports()}>
+              <a class="btn btn-secondary" href={localePath(props.locale, '/manage/reports/')}>{t('ad.noIdReports')}</a>
+            </Show>
+          </div>
+        </section>
+      </Show>
       <Show when={data.loading}>
         <div class="card runner-loading" role="status"><span class="spinner" aria-hidden="true" />{tr('app.loading')}</div>
       </Show>

@@ -40,7 +40,7 @@ export default function MyAssignments(props: { locale: Locale }) {
                   <Show when={open}>
                     <div class="required-actions">
                       <Show when={a.examId && a.passed !== true}>
-                        <a class="btn btn-primary btn-sm" href={localePath(props.locale, `/exams/take/?id=${encodeURIComponent(a.examId!)}`)}>{t('dash.take')}</a>
+                        <a class="btn btn-primary btn-sm" href={localePath(props.locale, `/exams/take/?id=${encodeURIComponent(a.examId!)}&assignment=${encodeURIComponent(a.id)}`)}>{t('dash.take')}</a>
                       </Show>
                       <Show when={unread}>{(l) => <a class="btn btn-secondary btn-sm" href={localePath(props.locale, `/lessons/${l().id}/`)}>{t('dash.read')}</a>}</Show>
                     </div>

@@ -13,6 +13,11 @@ import LoadError from './shared/LoadError.tsx';
 import { valueOf } from './shared/resource.ts';
 
 const KINDS = ['branch', 'sub_branch', 'department', 'outlet', 'head_office'] as const;
+type Kind = (typeof KINDS)[number];
+/** What a new sub-unit usually is, given its parent: 总行 → 分行 → 支行 → 网点; departments hold departments. */
+const CHILD_KIND: Record<Kind, Exclude<Kind, 'head_office'>> = {
+  head_office: 'branch', branch: 'sub_branch', sub_branch: 'outlet', outlet: 'outlet', department: 'department',
+};
 
 export default function OrgAdmin(props: { locale: Locale }) {
   const t = orgTr(props.locale);
@@ -33,7 +38,11 @@ export default function OrgAdmin(props: { locale: Locale }) {
   });
   const [showClosed, setShowClosed] = createSignal(false);
   const [selectedId, setSelectedId] = createSignal<string | null>(null);
+  // Field errors of the form that was submitted last: the rename and add forms both have a name field.
   const [errors, setErrors] = createSignal<Record<string, string>>({});
+  const [errorForm, setErrorForm] = createSignal<'rename' | 'move' | 'add' | null>(null);
+  const [newKind, setNewKind] = createSignal<Exclude<Kind, 'head_office'>>('branch');
+  const [moveTo, setMoveTo] = createSignal('');
   const [message, setMessage] = createSignal<{ kind: 'info' | 'error'; text: string } | null>(null);
 
   const all = () => valueOf(units) ?? [];
@@ -45,13 +54,25 @@ export default function OrgAdmin(props: { locale: Locale }) {
     for (const u of all()) for (const a of all()) if (u.path.startsWith(a.path)) m.set(a.id, (m.get(a.id) ?? 0) + u.people);
     return m;
   });
+  // Every open unit outside the selected unit's own subtree, the current parent included (preselected).
   const moveTargets = createMemo(() => {
     const s = selected();
-    return s ? treeOptions(all(), { openOnly: true }).filter((o) => !o.unit.path.startsWith(s.path) && o.id !== s.parentId) : [];
+    return s ? treeOptions(all(), { openOnly: true }).filter((o) => !o.unit.path.startsWith(s.path)) : [];
   });
-
-  const run = async (fn: () => Promise<OrgUnit>, ok: (u: OrgUnit) => string) => {
+  const choose = (id: string) => {
+    setSelectedId(id);
+    setMessage(null);
     setErrors({});
+    const u = all().find((x) => x.id === id);
+    if (u) {
+      setNewKind(CHILD_KIND[u.kind as Kind] ?? 'department');
+      setMoveTo(u.parentId ?? '');
+    }
+  };
+
+  const run = async (form: 'rename' | 'move' | 'add' | null, fn: () => Promise<OrgUnit>, ok: (u: OrgUnit) => string) => {
+    setErrors({});
+    setErrorForm(form);
     setMessage(null);
     try {
       const u = await fn();
@@ -76,28 +97,36 @@ export default function OrgAdmin(props: { locale: Locale }) {
   const rename = (e: SubmitEvent) => {
     e.preventDefault();
     const f = e.currentTarget as HTMLFormElement;
-    void run(() => api<OrgUnit>(`/api/org-units/${selectedId()}`, { method: 'PATCH', body: { name: formValue(f, 'name'), kind: formValue(f, 'kind') } }), () => t('common.saved'));
+    void run('rename', () => api<OrgUnit>(`/api/org-units/${selectedId()}`, { method: 'PATCH', body: { name: formValue(f, 'name'), kind: formValue(f, 'kind') } }), () => t('common.saved'));
   };
   const move = (e: SubmitEvent) => {
     e.preventDefault();
-    const f = e.currentTarget as HTMLFormElement;
-    const parentId = formValue(f, 'parentId');
+    const parentId = moveTo();
     const parent = all().find((u) => u.id === parentId);
-    void run(() => api<OrgUnit>(`/api/org-units/${selectedId()}`, { method: 'PATCH', body: { parentId } }), () => t('org.moved', { name: parent?.name ?? '' }));
+    void run('move', () => api<OrgUnit>(`/api/org-units/${selectedId()}`, { method: 'PATCH', body: { parentId } }), () => t('org.moved', { name: parent?.name ?? '' }));
   };
   const addChild = (e: SubmitEvent) => {
     e.preventDefault();
     const f = e.currentTarget as HTMLFormElement;
-    void run(() => api<OrgUnit>('/api/org-units', { method: 'POST', body: { code: formValue(f, 'code'), name: formValue(f, 'name'), kind: formValue(f, 'kind'), parentId: selectedId() } }),
-      (u) => t('org.created', { name: u.name })).then((ok) => { if (ok) f.reset(); });
+    void run('add', () => api<OrgUnit>('/api/org-units', { method: 'POST', body: { code: formValue(f, 'code'), name: formValue(f, 'name'), kind: newKind(), parentId: selectedId() } }),
+      (u) => t('org.created', { name: u.name })).then((ok) => {
+      // Not f.reset(): that would put the type select back to its first option behind newKind's back.
+      if (ok) for (const n of ['code', 'name']) (f.elements.namedItem(n) as HTMLInputElement).value = '';
+    });
   };
   const setClosed = (closed: boolean) => {
     const s = selected();
     if (!s || (closed && !confirm(t('org.closeConfirm', { name: s.name })))) return;
-    void run(() => api<OrgUnit>(`/api/org-units/${s.id}`, { method: 'PATCH', body: { closed } }), () => t('common.saved'));
+    void run(null, () => api<OrgUnit>(`/api/org-units/${s.id}`, { method: 'PATCH', body: { closed } }), () => t('common.saved'));
   };
 
-  const err = (k: string) => <Show when={errors()[k]}>{(m) => <p class="field-error">{m()}</p>}</Show>;
+  // A field's error under the form it belongs to; the inputs point at it with aria-describedby.
+  const err = (form: 'rename' | 'move' | 'add', k: string) => (
+    <Show when={errorForm() === form && errors()[k]}>{(m) => <p class="field-error" id={`org-${form}-${k}-error`}>{m()}</p>}</Show>
+  );
+  const invalid = (form: 'rename' | 'move' | 'add', k: string) => (errorForm() === form && errors()[k] ? 'true' : undefined);
+  const describedBy = (form: 'rename' | 'move' | 'add', k: string, hint?: string) =>
+    [hint, invalid(form, k) ? `org-${form}-${k}-error` : undefined].filter(Boolean).join(' ') || undefined;
 
   return (
     <Show when={!forbidden()} fallback={<NoAccess locale={props.locale} tr={tr} />}>
@@ -113,11 +142,11 @@ export default function OrgAdmin(props: { locale: Locale }) {
                 <For each={rows()}>
                   {(o) => (
                     <li style={{ '--depth': o.depth }} classList={{ closed: Boolean(o.unit.closedAt) }}>
-                      <button type="button" class="org-node" aria-pressed={selectedId() === o.id} onClick={() => { setSelectedId(o.id); setMessage(null); setErrors({}); }}>
+                      <button type="button" class="org-node" aria-pressed={selectedId() === o.id} onClick={() => choose(o.id)}>
                         <span class="org-name">{o.unit.name}</span>
                         <span class="badge">{o.unit.code}</span>
                         <span class="muted small">{t(`kind.${o.unit.kind}` as OrgKey)}</span>
-                        <span class="muted small org-count">{t('org.people', { n: subtreeCount().get(o.id) ?? 0 })}</span>
+                        <span class="muted small org-count">{t('org.peopleTotal', { n: subtreeCount().get(o.id) ?? 0 })}</span>
                         <Show when={o.unit.closedAt}><span class="badge badge-danger">{t('org.closed')}</span></Show>
                       </button>
                     </li>
@@ -132,15 +161,16 @@ export default function OrgAdmin(props: { locale: Locale }) {
               {(s) => (
                 <>
                   <h2 class="card-title">{t('org.selected', { name: s().name, code: s().code })}</h2>
-                  <p class="muted small">{t(`kind.${s().kind}` as OrgKey)} · {t('org.people', { n: s().people })}
+                  <p class="muted small">{t(`kind.${s().kind}` as OrgKey)} · <span data-testid="org-counts">{t('org.peopleSplit', { direct: s().people, total: subtreeCount().get(s().id) ?? 0 })}</span>
                     {' · '}<a href={`${localePath(props.locale, '/admin/people/')}?org=${encodeURIComponent(s().code)}`}>{t('org.viewPeople')}</a></p>
                   <Show when={message()}>{(m) => <p class={`alert ${m().kind === 'error' ? 'alert-error' : 'alert-success'}`} role={m().kind === 'error' ? 'alert' : 'status'} data-testid="org-message">{m().text}</p>}</Show>
                   <Show when={isAdmin()} fallback={<p class="muted">{t('common.readOnly')}</p>}>
                     <Show when={!s().closedAt}>
-                      <form class="stack" onSubmit={rename}>
+                      <form class="stack" onSubmit={rename} novalidate>
                         <h3>{t('org.rename')}</h3>
                         <div class="field"><label class="label" for="org-name">{t('org.name')}</label>
-                          <input id="org-name" name="name" class="input" value={s().name} required maxLength={100} />{err('name')}</div>
+                          <input id="org-name" name="name" class="input" value={s().name} maxLength={100}
+                            aria-invalid={invalid('rename', 'name')} aria-describedby={describedBy('rename', 'name')} />{err('rename', 'name')}</div>
                         <div class="field"><label class="label" for="org-kind">{t('org.kind')}</label>
                           <select id="org-kind" name="kind" class="select" value={s().kind}>
                             <For each={KINDS}>{(k) => <option value={k}>{t(`kind.${k}` as OrgKey)}</option>}</For>
@@ -148,27 +178,29 @@ export default function OrgAdmin(props: { locale: Locale }) {
                         <div><button type="submit" class="btn btn-primary btn-sm">{t('common.save')}</button></div>
                       </form>
                       <Show when={s().parentId}>
-                        <form class="stack" onSubmit={move}>
+                        <form class="stack" onSubmit={move} novalidate>
                           <h3>{t('org.move')}</h3>
                           <div class="field"><label class="label" for="org-parent">{t('org.parent')}</label>
-                            <select id="org-parent" name="parentId" class="select" required aria-describedby="org-parent-hint">
-                              <option value="">—</option>
-                              <For each={moveTargets()}>{(o) => <option value={o.id}>{o.label}</option>}</For>
+                            <select id="org-parent" name="parentId" class="select" onChange={(e) => setMoveTo(e.currentTarget.value)}
+                              aria-invalid={invalid('move', 'parentId')} aria-describedby={describedBy('move', 'parentId', 'org-parent-hint')}>
+                              <For each={moveTargets()}>{(o) => <option value={o.id} selected={o.id === moveTo()}>{o.label}</option>}</For>
                             </select>
-                            <p class="hint" id="org-parent-hint">{t('org.moveHint')}</p>{err('parentId')}</div>
-                          <div><button type="submit" class="btn btn-secondary btn-sm">{t('org.moveSubmit')}</button></div>
+                            <p class="hint" id="org-parent-hint">{t('org.moveHint')}</p>{err('move', 'parentId')}</div>
+                          <div><button type="submit" class="btn btn-secondary btn-sm" disabled={!moveTo() || moveTo() === s().parentId}>{t('org.moveSubmit')}</button></div>
                         </form>
                       </Show>
-                      <form class="stack" onSubmit={addChild}>
+                      <form class="stack" onSubmit={addChild} novalidate>
                         <h3>{t('org.addChild')}</h3>
                         <div class="field"><label class="label" for="org-new-code">{t('org.code')}</label>
-                          <input id="org-new-code" name="code" class="input" required pattern="[A-Za-z0-9\-]{1,32}" aria-describedby="org-new-code-hint" />
-                          <p class="hint" id="org-new-code-hint">{t('org.codeHint')}</p>{err('code')}</div>
+                          <input id="org-new-code" name="code" class="input" maxLength={32} autocomplete="off"
+                            aria-invalid={invalid('add', 'code')} aria-describedby={describedBy('add', 'code', 'org-new-code-hint')} />
+                          <p class="hint" id="org-new-code-hint">{t('org.codeHint')}</p>{err('add', 'code')}</div>
                         <div class="field"><label class="label" for="org-new-name">{t('org.name')}</label>
-                          <input id="org-new-name" name="name" class="input" required maxLength={100} /></div>
+                          <input id="org-new-name" name="name" class="input" maxLength={100}
+                            aria-invalid={invalid('add', 'name')} aria-describedby={describedBy('add', 'name')} />{err('add', 'name')}</div>
                         <div class="field"><label class="label" for="org-new-kind">{t('org.kind')}</label>
-                          <select id="org-new-kind" name="kind" class="select">
-                            <For each={KINDS.filter((k) => k !== 'head_office')}>{(k) => <option value={k}>{t(`kind.${k}` as OrgKey)}</option>}</For>
+                          <select id="org-new-kind" name="kind" class="select" onChange={(e) => setNewKind(e.currentTarget.value as Exclude<Kind, 'head_office'>)}>
+                            <For each={KINDS.filter((k) => k !== 'head_office')}>{(k) => <option value={k} selected={k === newKind()}>{t(`kind.${k}` as OrgKey)}</option>}</For>
                           </select></div>
                         <div><button type="submit" class="btn btn-secondary btn-sm">{t('org.addSubmit')}</button></div>
                       </form>

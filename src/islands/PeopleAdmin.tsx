@@ -34,7 +34,9 @@ export default function PeopleAdmin(props: { locale: Locale }) {
   const [me] = createResource(() => (hasStoredSession() ? true : null), () => fetchMe());
   const isAdmin = () => Boolean((valueOf(me) as { roles?: string[] } | undefined)?.roles?.includes('admin'));
   const [units] = createResource(() => (hasStoredSession() ? true : null), () => getOrgUnits().catch(() => []));
-  const unitOptions = createMemo(() => treeOptions(valueOf(units) ?? []));
+  // The filter is for current work: open units only, plus a closed one when the URL asks for it
+  // (the org page links a closed unit's people here).
+  const unitOptions = createMemo(() => treeOptions(valueOf(units) ?? []).filter((o) => !o.unit.closedAt || o.unit.code === org()));
   const openUnitOptions = createMemo(() => treeOptions(valueOf(units) ?? [], { openOnly: true }));
 
   const [list, { refetch }] = createResource(
@@ -56,7 +58,7 @@ export default function PeopleAdmin(props: { locale: Locale }) {
   const [draft, setDraft] = createSignal<Draft>(emptyDraft());
   const [errors, setErrors] = createSignal<Record<string, string>>({});
   const [message, setMessage] = createSignal<string | null>(null);
-  const [secret, setSecret] = createSignal<{ no: string; email: string; password: string } | null>(null);
+  const [secret, setSecret] = createSignal<{ no: string; email: string | null; password: string } | null>(null);
   const [busy, setBusy] = createSignal(false);
 
   const open = (p: Person | 'new') => {
@@ -94,7 +96,7 @@ export default function PeopleAdmin(props: { locale: Locale }) {
         roles: d.roles, scopeOrgId: d.scopeOrgId || null,
       };
       if (target === 'new') {
-        const out = await api<{ person: Person; account: { email: string; password: string } }>('/api/people', { method: 'POST', body: { ...body, employeeNo: d.employeeNo } });
+        const out = await api<{ person: Person; account: { email: string | null; password: string } }>('/api/people', { method: 'POST', body: { ...body, employeeNo: d.employeeNo } });
         setSecret({ no: out.person.employeeNo, email: out.account.email, password: out.account.password });
         setEditing(out.person);
       } else if (target) {
@@ -122,7 +124,7 @@ export default function PeopleAdmin(props: { locale: Locale }) {
   const resetPassword = async (p: Person) => {
     if (!confirm(t('people.resetConfirm', { name: p.name }))) return;
     try {
-      const out = await api<{ email: string; password: string }>(`/api/people/${p.id}/password`, { method: 'POST', body: {} });
+      const out = await api<{ email: string | null; password: string }>(`/api/people/${p.id}/password`, { method: 'POST', body: {} });
       setSecret({ no: p.employeeNo, email: out.email, password: out.password });
       void refetch();
     } catch (err) {
@@ -160,7 +162,7 @@ export default function PeopleAdmin(props: { locale: Locale }) {
             <label class="label" for="people-org">{t('people.org')}</label>
             <select id="people-org" class="select" value={org()} onChange={(e) => { setOrg(e.currentTarget.value); setOffset(0); }}>
               <option value="">{t('people.allOrgs')}</option>
-              <For each={unitOptions()}>{(o) => <option value={o.unit.code}>{o.label}</option>}</For>
+              <For each={unitOptions()}>{(o) => <option value={o.unit.code} selected={o.unit.code === org()}>{o.label}</option>}</For>
             </select>
           </div>
           <div class="field">
@@ -187,7 +189,7 @@ export default function PeopleAdmin(props: { locale: Locale }) {
                   <div class="alert alert-warning" role="alert" data-testid="person-password">
                     <div>
                       <p>{t('people.passwordOnce')} <code>{s().password}</code></p>
-                      <p class="small">{t('people.signInAs', { no: s().no, email: s().email })}</p>
+                      <p class="small">{s().email ? t('people.signInAs', { no: s().no, email: s().email! }) : t('people.signInNo', { no: s().no })}</p>
                     </div>
                   </div>
                 )}

@@ -1,20 +1,26 @@
 // /manage/reports/ — HR and admins: the completion report for a period and an org subtree (RLS: HR
 // sees their subtree). Per child unit: assigned, completed, late, overdue, in progress, not started,
 // exempt, passed, completion and participation rate, average and best score; drill down 总行 → 分行 →
-// 支行 → people → one person's attempts (which count per the grading method). By org at the period end,
+// 支行 → people → one person's attempts (which count per the grading method), each level in the
+// address (src/client/report-view.ts: refresh, back/forward and shared links keep it) and in the
+// breadcrumb (总行 › 青岛分行 › 市南支行 › 人员明细 › 张三). By org at the period end,
 // by current org or by org when assigned. Charts (chart.js, loaded only when the report has data)
 // each with the same numbers in a table beside it; exports (xlsx, CSV); print (src/styles/hr.css).
-import { createEffect, createResource, createSignal, For, on, onCleanup, onMount, Show } from 'solid-js';
+import { batch, createEffect, createResource, createSignal, For, on, onCleanup, onMount, Show, type JSX, type Resource } from 'solid-js';
 import { ApiError, signInUrl } from '../client/api.ts';
-import { localDetail, localFieldErrors } from '../client/problem-text.ts';
+import { areaSay, localDetail, localFieldErrors } from '../client/problem-text.ts';
 import { hasStoredSession } from '../client/session-hint.ts';
+import { readReportView, reportTrail, reportViewQuery, REPORT_BASES, sameReportView, type ReportView, type TrailStep } from '../client/report-view.ts';
 import { formatDateTime, formatNumber } from '../client/format.ts';
 import {
   downloadExport, getPeople, getPersonAttempts, getReport, getTrend, listAssignments,
   type Basis, type CompletionReport, type PersonAttempts, type ReportParams, type ReportRow,
 } from '../client/hr-api.ts';
 import { GRADING_METHOD_LABELS } from '../core/completion.ts';
-import { hrTr, langOf, type HrTr } from '../i18n/hr.ts';
+import { hrTr, hrZh, langOf, type HrTr } from '../i18n/hr.ts';
+
+/** Refusals in the page's language: this area's `err.*` texts, then the generic ones (src/client/problem-text.ts). */
+const hrSay = (locale: Locale) => areaSay(hrZh, hrTr(locale));
 import { translator, type Locale } from '../i18n/index.ts';
 import LoadError from './shared/LoadError.tsx';
 import NoAccess from './shared/NoAccess.tsx';
@@ -52,64 +58,93 @@ function ChartCanvas(props: { config: () => unknown; label: string; testid: stri
 export default function Reports(props: { locale: Locale }) {
   const t = hrTr(props.locale);
   const tr = translator(props.locale);
-  const url = new URLSearchParams(location.search);
-  const [period, setPeriod] = createSignal(url.get('period') ?? currentQuarter());
-  const [assignmentId, setAssignmentId] = createSignal(url.get('assignmentId') ?? '');
-  const [basis, setBasis] = createSignal<Basis>((url.get('basis') as Basis) || 'period_end');
-  const [org, setOrg] = createSignal(url.get('org') ?? '');
+  // The view lives in the address (src/client/report-view.ts): one signal per part, so opening a
+  // person does not refetch the report, and each part's resource reloads only when it changes.
+  const initial = readReportView(location.search, currentQuarter());
+  const [period, setPeriod] = createSignal(initial.period);
+  const [assignmentId, setAssignmentId] = createSignal(initial.assignmentId);
+  const [basis, setBasis] = createSignal<Basis>(initial.basis);
+  const [org, setOrg] = createSignal(initial.org);
+  const [peopleFor, setPeopleFor] = createSignal(initial.people, { equals: (a, b) => a?.org === b?.org && a?.direct === b?.direct });
+  const [personOf, setPersonOf] = createSignal(initial.person, { equals: (a, b) => a?.memberId === b?.memberId && a?.assignmentId === b?.assignmentId });
+  const view = (): ReportView => ({ period: period(), basis: basis(), org: org(), assignmentId: assignmentId(), people: peopleFor(), person: personOf() });
+  const show = (v: ReportView) => batch(() => {
+    setPeriod(v.period); setBasis(v.basis); setOrg(v.org); setAssignmentId(v.assignmentId); setPeopleFor(v.people); setPersonOf(v.person);
+  });
+  const writeUrl = (v: ReportView, mode: 'push' | 'replace') => {
+    const href = `${location.pathname}${reportViewQuery(v)}`;
+    try { if (mode === 'push') history.pushState(null, '', href); else history.replaceState(null, '', href); } catch { /* fine without */ }
+  };
+  /** A drill-down step: a new history entry, so back returns to where the reader was. */
+  const go = (v: ReportView) => {
+    if (sameReportView(v, view())) return;
+    writeUrl(v, 'push');
+    show(v);
+  };
+  /** A filter (period, assignment, basis): the same entry, updated. */
+  const filter = (patch: Partial<ReportView>) => {
+    const v = { ...view(), ...patch };
+    writeUrl(v, 'replace');
+    show(v);
+  };
+  const hrefOf = (v: ReportView) => `${location.pathname}${reportViewQuery(v)}`;
+
   const params = (): ReportParams | null => (hasStoredSession() ? { period: period(), basis: basis(), org: org() || undefined, assignmentId: assignmentId() || undefined } : null);
   const [report, { refetch }] = createResource(params, getReport);
   const [assignments] = createResource(() => (hasStoredSession() ? period() : null), (p) => listAssignments(p).catch(() => ({ assignments: [] })));
   const [trend] = createResource(() => (hasStoredSession() ? { org: org() || undefined, basis: basis() } : null), (p) => getTrend(p).catch(() => ({ periods: [] })));
-  const [peopleFor, setPeopleFor] = createSignal<{ org: string; direct: boolean; label: string } | null>(null);
-  const [person, setPerson] = createSignal<PersonAttempts | null>(null);
+  const [person] = createResource(() => (hasStoredSession() ? personOf() : null), (p) => getPersonAttempts(p.assignmentId, p.memberId));
   const [exportProblem, setExportProblem] = createSignal<string | null>(null);
   const [exporting, setExporting] = createSignal(false);
-  let dialog!: HTMLDialogElement;
+  // Where focus goes after a drill-down click (not after back/forward or a reload).
+  const [focusNext, setFocusNext] = createSignal<'people' | 'person' | null>(null);
 
-  onMount(() => { if (!hasStoredSession()) location.assign(signInUrl()); });
-
-  // Keep the address in step with the view, so a drill-down can be bookmarked or shared.
-  createEffect(() => {
-    const q = new URLSearchParams({ period: period(), basis: basis() });
-    if (org()) q.set('org', org());
-    if (assignmentId()) q.set('assignmentId', assignmentId());
-    try { history.replaceState(history.state, '', `${location.pathname}?${q}`); } catch { /* fine without */ }
+  onMount(() => {
+    if (!hasStoredSession()) { location.assign(signInUrl()); return; }
+    // Normalise the address once (period and basis spelt out), then follow back/forward.
+    writeUrl(view(), 'replace');
+    const onPop = () => show(readReportView(location.search, currentQuarter()));
+    window.addEventListener('popstate', onPop);
+    onCleanup(() => window.removeEventListener('popstate', onPop));
   });
 
-  const drill = (code: string) => { setPeopleFor(null); setOrg(code); };
-  const openPerson = async (assignment: string, member: string) => {
-    try {
-      setPerson(await getPersonAttempts(assignment, member));
-      dialog.showModal();
-    } catch (x) {
-      setExportProblem(x instanceof ApiError ? localDetail(x, props.locale) : String(x));
-    }
-  };
+  const drill = (code: string) => go({ ...view(), org: code, people: null, person: null });
+  const openPeople = (code: string, direct: boolean) => { setFocusNext('people'); go({ ...view(), people: { org: code, direct }, person: null }); };
+  const openPerson = (assignment: string, member: string) => { setFocusNext('person'); go({ ...view(), person: { assignmentId: assignment, memberId: member } }); };
   const doExport = async (format: 'xlsx' | 'csv', rows?: 'person') => {
     const p = params();
     if (!p) return;
     setExporting(true);
     setExportProblem(null);
-    try { await downloadExport({ ...p, format, rows }); } catch (x) { setExportProblem(x instanceof ApiError ? localDetail(x, props.locale) : String(x)); } finally { setExporting(false); }
+    try { await downloadExport({ ...p, format, rows }); } catch (x) { setExportProblem(x instanceof ApiError ? localDetail(x, props.locale, hrSay(props.locale)) : String(x)); } finally { setExporting(false); }
   };
   const forbidden = () => errorStatus(report) === 403;
   // In the page's language (src/client/problem-text.ts): a bad period or unit as the server coded it.
+  /** The unit in the address that is not the reader's to see (`?org=QD` for a Jinan HR, `?org=NOPE`). */
+  const outOfScope = () => {
+    const p = (report.error as ApiError | undefined)?.problem as { code?: string; params?: { ref?: string } } | undefined;
+    return errorStatus(report) === 400 && p?.code === 'org_out_of_scope' ? String(p.params?.ref ?? org()) : null;
+  };
   const badScope = () => errorStatus(report) === 400
-    ? Object.values(localFieldErrors(report.error, props.locale)).join(' ') || localDetail(report.error, props.locale) : null;
+    ? Object.values(localFieldErrors(report.error, props.locale, hrSay(props.locale))).join(' ') || localDetail(report.error, props.locale, hrSay(props.locale)) : null;
+  /** The listed unit's name: its row in the report, or the report unit itself. */
+  const peopleUnitName = (r: CompletionReport, code: string) =>
+    r.rows.find((row) => row.unit?.code === code)?.unit?.name ?? (r.unit.code === code ? r.unit.name : null);
+  const peopleLabel = (r: CompletionReport, p: { org: string; direct: boolean }) =>
+    p.direct ? `${peopleUnitName(r, p.org) ?? p.org} ${t('rp.direct')}` : (peopleUnitName(r, p.org) ?? p.org);
 
   return (
     <div class="vstack hr-page report-page">
-      <Show when={forbidden()}><NoAccess locale={props.locale} tr={tr} detail={t('common.noAccess')} /></Show>
+      <Show when={forbidden()}><NoAccess locale={props.locale} tr={tr} roles={['hr', 'admin']} /></Show>
       <Show when={!forbidden()}>
         <form class="card hr-controls no-print" onSubmit={(e) => { e.preventDefault(); void refetch(); }}>
           <label class="field">
             <span class="label">{t('rp.period')}</span>
-            <input class="input mono" value={period()} onChange={(e) => { setAssignmentId(''); setPeriod(e.currentTarget.value.trim()); }} data-testid="rp-period" />
+            <input class="input mono" value={period()} onChange={(e) => filter({ period: e.currentTarget.value.trim(), assignmentId: '', person: null })} data-testid="rp-period" />
           </label>
           <label class="field">
             <span class="label">{t('rp.assignment')}</span>
-            <select class="select" value={assignmentId()} onChange={(e) => setAssignmentId(e.currentTarget.value)} data-testid="rp-assignment">
+            <select class="select" value={assignmentId()} onChange={(e) => filter({ assignmentId: e.currentTarget.value, person: null })} data-testid="rp-assignment">
               <option value="">{t('rp.allAssignments')}</option>
               <For each={valueOf(assignments)?.assignments ?? []}>{(a) => <option value={a.id}>{a.title}</option>}</For>
             </select>
@@ -117,10 +152,10 @@ export default function Reports(props: { locale: Locale }) {
           <fieldset class="field basis-switch">
             <legend class="label">{t('rp.basis')}</legend>
             <div class="cluster" role="radiogroup">
-              <For each={['period_end', 'current', 'assigned'] as Basis[]}>
+              <For each={REPORT_BASES}>
                 {(b) => (
                   <label class="radio-pill">
-                    <input type="radio" name="basis" value={b} checked={basis() === b} onChange={() => setBasis(b)} data-testid={`rp-basis-${b}`} />
+                    <input type="radio" name="basis" value={b} checked={basis() === b} onChange={() => filter({ basis: b })} data-testid={`rp-basis-${b}`} />
                     <span>{t(`rp.basis.${b}`)}</span>
                   </label>
                 )}
@@ -135,42 +170,82 @@ export default function Reports(props: { locale: Locale }) {
           </div>
         </form>
         <Show when={exportProblem()}><p class="alert alert-error" role="alert">{exportProblem()}</p></Show>
-        <Show when={badScope()}><p class="alert alert-error" role="alert">{badScope()}</p></Show>
+        <Show when={outOfScope()} fallback={<Show when={badScope()}><p class="alert alert-error" role="alert">{badScope()}</p></Show>}>
+          {(ref) => (
+            // One sentence with the way back: the report of the reader's own scope (no org in the address).
+            <p class="alert alert-error" role="alert" data-testid="rp-out-of-scope">
+              {t('rp.outOfScope', { ref: ref() })}
+              <a href={hrefOf({ ...view(), org: '', people: null, person: null })}
+                onClick={(e) => { e.preventDefault(); go({ ...view(), org: '', people: null, person: null }); }}>{t('rp.backToScope')}</a>
+              {props.locale === 'en' ? '.' : '。'}
+            </p>
+          )}
+        </Show>
         <Show when={report.error && !forbidden() && !badScope()}><LoadError error={report.error} onRetry={() => void refetch()} tr={tr} /></Show>
         <Show when={report.loading && !valueOf(report)}><span class="skeleton" style={{ height: '16rem' }} /></Show>
         <Show when={valueOf(report)}>
           {(r) => (
             <>
-              <ReportHead r={r()} locale={props.locale} t={t} onDrill={drill} />
-              <Show when={r().total.counts.assigned > 0} fallback={<p class="card empty">{t('rp.noRows')}</p>}>
-                <UnitTable r={r()} t={t} onDrill={drill} onPeople={(code, direct, label) => setPeopleFor({ org: code, direct, label })} />
-                <Show when={peopleFor()}>
-                  {(p) => <PeopleTable params={{ ...params()!, org: p().org }} direct={p().direct} label={p().label} locale={props.locale} t={t} onPerson={openPerson} />}
+              <ReportHead
+                r={r()} locale={props.locale} t={t} onGo={go} hrefOf={hrefOf}
+                steps={reportTrail(view(), r().trail, {
+                  people: t('rp.people'), direct: t('rp.direct'),
+                  peopleUnitName: peopleFor() ? peopleUnitName(r(), peopleFor()!.org) : null,
+                  personName: valueOf(person)?.person.name ?? (person.error ? t('rp.personMissing') : null),
+                })}
+              />
+              <Show when={personOf()} fallback={
+                <Show when={r().total.counts.assigned > 0} fallback={<p class="card empty">{t('rp.noRows')}</p>}>
+                  <UnitTable r={r()} t={t} onDrill={drill} onPeople={openPeople} hrefOf={hrefOf} view={view} />
+                  <Show when={peopleFor()}>
+                    {(p) => (
+                      <PeopleTable params={{ ...params()!, org: p().org }} direct={p().direct} label={peopleLabel(r(), p())} locale={props.locale} t={t}
+                        onPerson={openPerson} personHref={(a, m) => hrefOf({ ...view(), person: { assignmentId: a, memberId: m } })}
+                        focus={focusNext() === 'people'} onFocused={() => setFocusNext(null)} />
+                    )}
+                  </Show>
+                  <Charts r={r()} trend={valueOf(trend)?.periods ?? []} t={t} locale={props.locale} />
                 </Show>
-                <Charts r={r()} trend={valueOf(trend)?.periods ?? []} t={t} locale={props.locale} />
+              }>
+                <PersonSection
+                  person={person} locale={props.locale} t={t}
+                  back={peopleFor() ? { label: `${peopleLabel(r(), peopleFor()!)} · ${t('rp.people')}`, to: { ...view(), person: null } } : { label: r().unit.name, to: { ...view(), person: null } }}
+                  onGo={go} hrefOf={hrefOf} focus={focusNext() === 'person'} onFocused={() => setFocusNext(null)}
+                />
               </Show>
             </>
           )}
         </Show>
       </Show>
-      <dialog ref={dialog} class="card person-dialog" aria-labelledby="person-title" onClose={() => setPerson(null)}>
-        <Show when={person()}>{(p) => <PersonView p={p()} locale={props.locale} t={t} onClose={() => dialog.close()} />}</Show>
-      </dialog>
     </div>
   );
 }
 
-function ReportHead(props: { r: CompletionReport; locale: Locale; t: HrTr; onDrill: (code: string) => void }) {
+/** A link to another view of this page: a real href (new tab, copy link), opened in place on a plain click. */
+function ViewLink(props: { to: ReportView; onGo: (v: ReportView) => void; hrefOf: (v: ReportView) => string; class?: string; children: JSX.Element; testid?: string }) {
+  return (
+    <a href={props.hrefOf(props.to)} class={props.class} data-testid={props.testid}
+      onClick={(e) => {
+        if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+        e.preventDefault();
+        props.onGo(props.to);
+      }}>
+      {props.children}
+    </a>
+  );
+}
+
+function ReportHead(props: { r: CompletionReport; steps: TrailStep[]; locale: Locale; t: HrTr; onGo: (v: ReportView) => void; hrefOf: (v: ReportView) => string }) {
   const t = props.t;
   return (
     <header class="report-head">
-      <nav aria-label={t('rp.unit')}>
-        <ol class="path report-trail">
-          <For each={props.r.trail}>
-            {(u, i) => (
+      <nav aria-label={t('rp.trail')}>
+        <ol class="path report-trail" data-testid="rp-trail">
+          <For each={props.steps}>
+            {(s) => (
               <li>
-                <Show when={i() < props.r.trail.length - 1} fallback={<strong aria-current="page">{u.name}</strong>}>
-                  <button type="button" class="link-button" onClick={() => props.onDrill(u.code)}>{u.name}</button>
+                <Show when={s.to} fallback={<strong aria-current="page">{s.label}</strong>}>
+                  {(to) => <ViewLink to={to()} onGo={props.onGo} hrefOf={props.hrefOf}>{s.label}</ViewLink>}
                 </Show>
               </li>
             )}
@@ -187,7 +262,10 @@ function ReportHead(props: { r: CompletionReport; locale: Locale; t: HrTr; onDri
   );
 }
 
-function UnitTable(props: { r: CompletionReport; t: HrTr; onDrill: (code: string) => void; onPeople: (code: string, direct: boolean, label: string) => void }) {
+function UnitTable(props: {
+  r: CompletionReport; t: HrTr; view: () => ReportView; hrefOf: (v: ReportView) => string;
+  onDrill: (code: string) => void; onPeople: (code: string, direct: boolean) => void;
+}) {
   const t = props.t;
   const cells = (row: ReportRow) => {
     const c = row.counts;
@@ -214,7 +292,7 @@ function UnitTable(props: { r: CompletionReport; t: HrTr; onDrill: (code: string
               <tr data-unit={row.unit?.code ?? ''}>
                 <th scope="row">
                   <Show when={row.unit && row.hasChildren} fallback={row.unit ? row.unit.name : <span class="muted">{props.r.unit.name} {t('rp.direct')}</span>}>
-                    <button type="button" class="link-button" onClick={() => props.onDrill(row.unit!.code)}>{row.unit!.name}</button>
+                    <ViewLink to={{ ...props.view(), org: row.unit!.code, people: null, person: null }} hrefOf={props.hrefOf} onGo={(v) => props.onDrill(v.org)}>{row.unit!.name}</ViewLink>
                   </Show>
                 </th>
                 <For each={cells(row)}>{(v) => <td class="num">{v}</td>}</For>
@@ -223,10 +301,11 @@ function UnitTable(props: { r: CompletionReport; t: HrTr; onDrill: (code: string
                 <td class="num">{formatNumber(row.rates.averageScore)}</td>
                 <td class="num">{formatNumber(row.counts.bestScore)}</td>
                 <td class="no-print">
-                  <button type="button" class="btn btn-ghost btn-sm" data-testid={`rp-people-${row.unit?.code ?? 'direct'}`}
-                    onClick={() => props.onPeople(row.unit?.code ?? props.r.unit.code, !row.unit, row.unit?.name ?? `${props.r.unit.name} ${t('rp.direct')}`)}>
+                  <ViewLink class="btn btn-ghost btn-sm" testid={`rp-people-${row.unit?.code ?? 'direct'}`}
+                    to={{ ...props.view(), people: { org: row.unit?.code ?? props.r.unit.code, direct: !row.unit }, person: null }}
+                    hrefOf={props.hrefOf} onGo={(v) => props.onPeople(v.people!.org, v.people!.direct)}>
                     {t('rp.people')}
-                  </button>
+                  </ViewLink>
                 </td>
               </tr>
             )}
@@ -248,18 +327,33 @@ function UnitTable(props: { r: CompletionReport; t: HrTr; onDrill: (code: string
   );
 }
 
-function PeopleTable(props: { params: ReportParams; direct: boolean; label: string; locale: Locale; t: HrTr; onPerson: (assignment: string, member: string) => void }) {
+function PeopleTable(props: {
+  params: ReportParams; direct: boolean; label: string; locale: Locale; t: HrTr;
+  onPerson: (assignment: string, member: string) => void; personHref: (assignment: string, member: string) => string;
+  focus: boolean; onFocused: () => void;
+}) {
   const t = props.t;
   const [limit, setLimit] = createSignal(200);
   const [q, setQ] = createSignal('');
   const [data] = createResource(() => ({ ...props.params, direct: props.direct, limit: limit(), q: q() || undefined }), getPeople);
+  // A unit typed into the address that is not a row of the report: the server's name for it.
+  const label = () => (!props.direct && props.label === props.params.org ? valueOf(data)?.unit.name ?? props.label : props.label);
+  let heading!: HTMLHeadingElement;
+  let section!: HTMLElement;
+  // After "人员明细" is clicked the list is below the unit table: bring it into view and move focus to it.
+  createEffect(() => {
+    if (!props.focus) return;
+    heading.focus({ preventScroll: true });
+    section.scrollIntoView({ block: 'start' });
+    props.onFocused();
+  });
   return (
-    <section class="stack people-section" aria-labelledby="rp-people-title">
-      <div class="hr-controls">
-        <h2 class="section-title" id="rp-people-title">{props.label} · {t('rp.people')} <span class="muted">({valueOf(data)?.total ?? '…'})</span></h2>
+    <section class="stack people-section" aria-labelledby="rp-people-title" data-testid="rp-people-section" ref={section}>
+      <div class="people-head">
+        <h2 class="section-title" id="rp-people-title" tabindex="-1" ref={heading}>{label()} · {t('rp.people')} <span class="muted">({valueOf(data)?.total ?? '…'})</span></h2>
         <input class="input no-print" type="search" placeholder={t('rp.search')} aria-label={t('rp.search')} onChange={(e) => setQ(e.currentTarget.value.trim())} />
       </div>
-      <Show when={data.error}><p class="alert alert-error" role="alert">{localDetail(data.error, props.locale)}</p></Show>
+      <Show when={data.error}><p class="alert alert-error" role="alert">{localDetail(data.error, props.locale, hrSay(props.locale))}</p></Show>
       <div class="table-wrap">
         <table class="table" data-testid="rp-people">
           <thead><tr>
@@ -272,7 +366,11 @@ function PeopleTable(props: { params: ReportParams; direct: boolean; label: stri
               {(p) => (
                 <tr data-member={p.employeeNo}>
                   <td data-label={t('rp.col.name')}>
-                    <button type="button" class="link-button" onClick={() => props.onPerson(p.assignmentId, p.memberId)}>{p.name}</button>
+                    <a href={props.personHref(p.assignmentId, p.memberId)} onClick={(e) => {
+                      if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+                      e.preventDefault();
+                      props.onPerson(p.assignmentId, p.memberId);
+                    }}>{p.name}</a>
                     <Show when={!p.active}> <span class="badge">{t('rp.inactive')}</span></Show>
                   </td>
                   <td data-label={t('rp.col.no')} class="mono">{p.employeeNo}</td>
@@ -297,14 +395,46 @@ function PeopleTable(props: { params: ReportParams; direct: boolean; label: stri
   );
 }
 
-function PersonView(props: { p: PersonAttempts; locale: Locale; t: HrTr; onClose: () => void }) {
+/** One person's attempts for one assignment, in place of the tables (the breadcrumb ends with the name). */
+function PersonSection(props: {
+  person: Resource<PersonAttempts>; back: { label: string; to: ReportView }; locale: Locale; t: HrTr;
+  onGo: (v: ReportView) => void; hrefOf: (v: ReportView) => string; focus: boolean; onFocused: () => void;
+}) {
+  const t = props.t;
+  const backLink = () => (
+    <ViewLink to={props.back.to} onGo={props.onGo} hrefOf={props.hrefOf} class="btn btn-secondary no-print" testid="rp-person-back">
+      {t('rp.backTo', { label: props.back.label })}
+    </ViewLink>
+  );
+  return (
+    <section class="card stack person-section" aria-labelledby="person-title" data-testid="rp-person">
+      <Show when={props.person.error}>
+        <p class="alert alert-error" role="alert">{localDetail(props.person.error, props.locale, hrSay(props.locale))}</p>
+      </Show>
+      <Show when={props.person.loading && !valueOf(props.person)}><span class="skeleton" style={{ height: '8rem' }} /></Show>
+      <Show when={valueOf(props.person)}>
+        {(p) => <PersonView p={p()} locale={props.locale} t={t} focus={props.focus} onFocused={props.onFocused} />}
+      </Show>
+      <div class="cluster">{backLink()}</div>
+    </section>
+  );
+}
+
+function PersonView(props: { p: PersonAttempts; locale: Locale; t: HrTr; focus: boolean; onFocused: () => void }) {
   const t = props.t;
   const method = () => props.p.assignment.gradingMethod as keyof (typeof GRADING_METHOD_LABELS)['zh'] | null;
+  let heading!: HTMLHeadingElement;
+  createEffect(() => {
+    if (!props.focus) return;
+    heading.focus();
+    props.onFocused();
+  });
   return (
     <div class="stack">
-      <h2 id="person-title">{props.p.person.name} <span class="mono muted">{props.p.person.employeeNo}</span></h2>
-      <p class="muted">{props.p.assignment.title} · {props.p.assignment.examTitle}</p>
+      <h2 id="person-title" tabindex="-1" ref={heading}>{props.p.person.name} <span class="mono muted">{props.p.person.employeeNo}</span></h2>
+      <p class="muted">{props.p.assignment.title}<Show when={props.p.assignment.examTitle}> · {props.p.assignment.examTitle}</Show></p>
       <Show when={method()}>{(m) => <p class="small">{t('rp.att.method', { method: GRADING_METHOD_LABELS[langOf(props.locale)][m()], pass: formatNumber(props.p.assignment.passPercent) })}</p>}</Show>
+      <Show when={props.p.exemptReason}>{(why) => <p class="small">{t('rp.exempted', { reason: why() })}</p>}</Show>
       <div class="table-wrap">
         <table class="table" data-testid="rp-attempts">
           <caption class="visually-hidden">{t('rp.attempts')}</caption>
@@ -314,7 +444,7 @@ function PersonView(props: { p: PersonAttempts; locale: Locale; t: HrTr; onClose
             <th scope="col" class="num">{t('rp.att.focus')}</th><th scope="col">{t('rp.att.counts')}</th>
           </tr></thead>
           <tbody>
-            <For each={props.p.attempts}>
+            <For each={props.p.attempts} fallback={<tr><td colSpan={8} class="muted">{t('rp.att.none')}</td></tr>}>
               {(a) => (
                 <tr classList={{ muted: a.beforeStart }}>
                   <td class="num">{a.attemptNo}</td>
@@ -333,7 +463,6 @@ function PersonView(props: { p: PersonAttempts; locale: Locale; t: HrTr; onClose
       </div>
       {/* Live contests the person sat in (app.live_results, RLS: people in the reader's scope). */}
       <MyLiveResults locale={props.locale} member={props.p.person.employeeNo} />
-      <div class="cluster"><button type="button" class="btn btn-secondary" onClick={props.onClose}>{t('rp.close')}</button></div>
     </div>
   );
 }

@@ -59,6 +59,7 @@ export default function RosterImport(props: { locale: Locale }) {
   const [confirming, setConfirming] = createSignal(false);
   const [checked, setChecked] = createSignal(false);
   const [done, setDone] = createSignal<{ result: { created: number; updated: number; deactivated: number }; accounts: NewAccount[] } | null>(null);
+  let doneHeading: HTMLHeadingElement | undefined;
 
   const scopeOptions = createMemo(() => {
     const list = valueOf(units) ?? [];
@@ -137,6 +138,12 @@ export default function RosterImport(props: { locale: Locale }) {
       setImp({ ...i, status: 'committed', result: out.result });
       setConfirming(false);
       void refetchRecent();
+      // The result replaces the preview at the top of the page and takes the focus: the initial
+      // passwords are shown only this once and must not sit unseen below a long preview table.
+      requestAnimationFrame(() => {
+        doneHeading?.scrollIntoView({ block: 'start' });
+        doneHeading?.focus({ preventScroll: true });
+      });
     } catch (err) {
       setError(explain(err));
     } finally {
@@ -163,12 +170,16 @@ export default function RosterImport(props: { locale: Locale }) {
     ['000124', '李四', 'QD-OPS', '培训岗', '', '', '培训管理员'],
   ]));
 
+  // People sign in with their 工号; an email is listed only for those whose roster row gave one (the
+  // server never hands out the generated placeholder address), and the column only if anyone has one.
+  const accountsHaveEmail = () => (done()?.accounts ?? []).some((a) => a.email);
   const downloadAccounts = () => {
     const d = done();
     if (!d) return;
+    const withEmail = accountsHaveEmail();
     download(`初始密码-${new Date().toISOString().slice(0, 10)}.csv`, toCsv(
-      [t('people.col.employeeNo'), t('people.col.name'), t('roster.col.signIn'), t('roster.col.password')],
-      d.accounts.map((a) => [a.employeeNo, a.name, a.email, a.password]),
+      [t('roster.col.signIn'), t('people.col.name'), ...(withEmail ? [t('roster.col.email')] : []), t('roster.col.password')],
+      d.accounts.map((a) => [a.employeeNo, a.name, ...(withEmail ? [a.email ?? ''] : []), a.password]),
     ));
   };
 
@@ -242,7 +253,41 @@ export default function RosterImport(props: { locale: Locale }) {
           </form>
         </Show>
 
-        <Show when={imp()}>
+        <Show when={done()}>
+          {(d) => (
+            <section class="card stack" aria-labelledby="roster-done-title" data-testid="roster-done">
+              <h2 id="roster-done-title" class="card-title" tabindex="-1" ref={doneHeading}>{t('roster.done', d().result)}</h2>
+              <Show when={d().accounts.length > 0}>
+                <h3>{t('roster.accounts')}</h3>
+                <p class="alert alert-warning">{t('roster.accountsOnce')}</p>
+                <div class="cluster"><button type="button" class="btn btn-primary" onClick={downloadAccounts}>{t('roster.downloadAccounts')}</button></div>
+                <div class="table-wrap">
+                  <table class="table roster-accounts" data-testid="roster-accounts">
+                    <thead><tr>
+                      <th scope="col">{t('roster.col.signIn')}</th><th scope="col">{t('people.col.name')}</th>
+                      <Show when={accountsHaveEmail()}><th scope="col">{t('roster.col.email')}</th></Show>
+                      <th scope="col">{t('roster.col.password')}</th>
+                    </tr></thead>
+                    <tbody>
+                      <For each={d().accounts}>
+                        {(a) => (
+                          <tr>
+                            <td class="mono" data-testid="account-sign-in">{a.employeeNo}</td><td class="roster-name">{a.name}</td>
+                            <Show when={accountsHaveEmail()}><td>{a.email ?? '—'}</td></Show>
+                            <td><code data-testid="initial-password">{a.password}</code></td>
+                          </tr>
+                        )}
+                      </For>
+                    </tbody>
+                  </table>
+                </div>
+              </Show>
+              <div class="cluster"><button type="button" class="btn btn-secondary" onClick={reset}>{t('roster.again')}</button></div>
+            </section>
+          )}
+        </Show>
+
+        <Show when={!done() && imp()}>
           {(i) => (
             <section class="card stack" aria-labelledby="roster-preview-title" data-testid="roster-preview">
               <h2 id="roster-preview-title" class="card-title">{t('roster.preview', { file: i().fileName })}</h2>
@@ -279,8 +324,8 @@ export default function RosterImport(props: { locale: Locale }) {
                       {(r: RosterRowView) => (
                         <tr data-outcome={r.outcome} data-row={r.row ?? ''}>
                           <td class="num">{r.row ?? '—'}</td>
-                          <td>{r.employeeNo ?? r.record?.employeeNo ?? '—'}</td>
-                          <td>{r.record?.name || '—'}</td>
+                          <td class="roster-no">{r.employeeNo ?? r.record?.employeeNo ?? '—'}</td>
+                          <td class="roster-name">{r.record?.name || '—'}</td>
                           <td>{r.record?.orgUnit?.name ?? (r.record?.orgText || '—')}</td>
                           <td><span class={`badge ${outcomeBadge(r.outcome)}`}>{t(`roster.count.${r.outcome}` as OrgKey)}</span></td>
                           <td>
@@ -308,11 +353,18 @@ export default function RosterImport(props: { locale: Locale }) {
                                       <li>{field === 'active' ? t('roster.reactivated') : t('roster.changed', { field: t(`roster.field.${field}` as OrgKey), from: show(c.from), to: show(c.to) })}</li>
                                     )}
                                   </For>
+                                  {/* The roles the row leaves in place are listed too: an import also grants permissions. */}
+                                  <Show when={!r.changes?.roles && r.record?.roles?.length}>
+                                    <li class="muted" data-testid="row-roles">{t('roster.grants', { roles: show(r.record!.roles) })}</li>
+                                  </Show>
                                 </ul>
                               </Match>
                               <Match when={r.outcome === 'deactivate'}>{t('roster.notInFile')}</Match>
                               <Match when={r.outcome === 'new'}>
-                                <span class="muted">{[r.record?.position, r.record?.email, r.record?.mobile].filter(Boolean).join(' · ')}</span>
+                                <span class="roster-grants" data-testid="row-roles">{t('roster.grants', { roles: show(r.record?.roles ?? ['employee']) })}</span>
+                                <Show when={[r.record?.position, r.record?.email, r.record?.mobile].some(Boolean)}>
+                                  <br /><span class="muted">{[r.record?.position, r.record?.email, r.record?.mobile].filter(Boolean).join(' · ')}</span>
+                                </Show>
                               </Match>
                             </Switch>
                           </td>
@@ -363,33 +415,6 @@ export default function RosterImport(props: { locale: Locale }) {
                   </div>
                 </Show>
               </Show>
-            </section>
-          )}
-        </Show>
-
-        <Show when={done()}>
-          {(d) => (
-            <section class="card stack" aria-labelledby="roster-done-title" data-testid="roster-done">
-              <h2 id="roster-done-title" class="card-title">{t('roster.done', d().result)}</h2>
-              <Show when={d().accounts.length > 0}>
-                <h3>{t('roster.accounts')}</h3>
-                <p class="alert alert-warning">{t('roster.accountsOnce')}</p>
-                <div class="cluster"><button type="button" class="btn btn-primary" onClick={downloadAccounts}>{t('roster.downloadAccounts')}</button></div>
-                <div class="table-wrap">
-                  <table class="table" data-testid="roster-accounts">
-                    <thead><tr>
-                      <th scope="col">{t('people.col.employeeNo')}</th><th scope="col">{t('people.col.name')}</th>
-                      <th scope="col">{t('roster.col.signIn')}</th><th scope="col">{t('roster.col.password')}</th>
-                    </tr></thead>
-                    <tbody>
-                      <For each={d().accounts}>
-                        {(a) => <tr><td>{a.employeeNo}</td><td>{a.name}</td><td>{a.email}</td><td><code data-testid="initial-password">{a.password}</code></td></tr>}
-                      </For>
-                    </tbody>
-                  </table>
-                </div>
-              </Show>
-              <div class="cluster"><button type="button" class="btn btn-secondary" onClick={reset}>{t('roster.again')}</button></div>
             </section>
           )}
         </Show>

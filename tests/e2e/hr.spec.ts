@@ -94,14 +94,22 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
   await form.locator('input[name="title"]').fill(TITLE);
   await form.locator('input[name="period"]').fill('2026Q4');
   await form.locator('select[name="examId"]').selectOption({ label: QUARTER_EXAM });
-  await form.getByTestId('as-units').selectOption({ label: '\u3000青岛分行' });
+  await form.getByTestId('as-units').selectOption({ label: '\u3000青岛分行（QD）' });
   await form.locator('input[name="startsAt"]').fill('2026-10-01T00:00');
+  // A due date already past is warned about and needs a tick before anything is created.
+  await form.getByTestId('as-due').fill('2026-01-31T23:59');
+  await expect(form.getByTestId('as-past-due')).toContainText('已经过去');
+  await form.getByTestId('as-submit').click();
+  await expect(form.locator('.field-error')).toContainText('截止时间已经过去');
+  await expect(hr.locator('.alert-success')).toHaveCount(0);
   await form.getByTestId('as-due').fill('2026-12-31T23:59');
+  await expect(form.getByTestId('as-past-due')).toHaveCount(0);
+  await expect(form).toContainText('发布后截止时间不能修改');
   // A mistake first: nothing to assign to → the field says so, nothing is created.
   await form.getByTestId('as-units').selectOption([]);
   await form.getByTestId('as-submit').click();
   await expect(form.locator('.field-error').first()).toContainText('请至少选择一个机构、岗位或人员');
-  await form.getByTestId('as-units').selectOption({ label: '\u3000青岛分行' });
+  await form.getByTestId('as-units').selectOption({ label: '\u3000青岛分行（QD）' });
   await form.getByTestId('as-submit').click();
   await expect(hr.locator('.alert-success')).toContainText('已布置给 9 人');
   const listRow = hr.getByTestId('as-table').locator('tbody tr', { hasText: TITLE });
@@ -125,6 +133,9 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
   expect(order).toBeTruthy();
   await mine.getByRole('link', { name: '去考试' }).click();
   await expect(emp.getByRole('heading', { level: 1, name: QUARTER_EXAM })).toBeVisible();
+  // The start page names the assignment's due date (the dashboard's), not only the exam window.
+  await expect(emp.getByTestId('assignment-due')).toContainText('任务截止');
+  await expect(emp.getByTestId('assignment-note')).toContainText(TITLE);
   await emp.getByRole('button', { name: '开始答题' }).click();
   await expect(emp.locator('.runner-main')).toBeVisible();
   await emp.locator('.runner-main .q-option').first().click();
@@ -137,10 +148,12 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
 
   // 3. HR exempts 陈静 (E1003, long sick leave) from the assignment's page; the reason is required.
   await listRow.getByRole('link', { name: '查看' }).click();
+  await expect(hr.getByTestId('as-due-fixed')).toHaveText('截止时间发布后不能修改；如需调整，请取消此任务后重新布置。');
   const person = hr.getByTestId('as-people').locator('tr[data-member="E1003"]');
   await person.getByTestId('exempt-E1003').click();
   await person.getByTestId('exempt-save').click();
-  await expect(person.locator('.field-error')).toBeVisible();
+  await expect(person.locator('.field-error')).toHaveText('请填写豁免原因（至少 2 个字）。');
+  await expect(person.locator('.exempt-form .hint')).toHaveCount(0);
   await person.getByTestId('exempt-reason').fill('长期病假');
   await person.getByTestId('exempt-save').click();
   await expect(person.locator('[data-status="exempt"]')).toHaveText('豁免');
@@ -185,7 +198,7 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
   // Scores counted: 0–9 (the employee's one answer), 70, 85, 90 — the chart's table says so.
   await expect(hr.getByTestId('chart-scores-table').locator('tr', { hasText: '80–89' }).locator('td')).toHaveText('1');
   await expect(hr.getByTestId('chart-scores-table').locator('tr', { hasText: '90–100' }).locator('td')).toHaveText('1');
-  await unitRow(hr, 'QD').getByRole('button', { name: '青岛分行' }).click();
+  await unitRow(hr, 'QD').getByRole('link', { name: '青岛分行' }).click();
   await expect(hr.locator('.report-trail')).toContainText('青岛分行');
   await expect(cell(hr, 'QD-SN', 0)).toHaveText('5');     // 张晓梅 刘洋 陈静 罗倩 + 徐婷 (moved in)
   await expect(cell(hr, 'QD-SN', 1)).toHaveText('2');
@@ -195,19 +208,26 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
   await hr.getByTestId('rp-people-QD-LS').click();
   const people = hr.getByTestId('rp-people');
   await expect(people.locator('tr[data-member="E1004"] [data-status]')).toHaveText('逾期完成');
+  // The people list is in the address: a reload (or a shared link) shows it again, breadcrumb and all.
+  await expect(hr).toHaveURL(/[?&]people=QD-LS(&|$)/);
+  await hr.reload();
   await expect(people.locator('tr[data-member="E1005"]')).toContainText('历下支行');
-  await people.locator('tr[data-member="E1004"]').getByRole('button', { name: '杨帆' }).click();
-  const dialog = hr.getByTestId('rp-attempts');
-  await expect(dialog).toBeVisible();
-  await expect(dialog.locator('tbody tr')).toHaveCount(1);
-  await expect(dialog).toContainText('计入成绩');
-  await hr.getByRole('button', { name: '关闭' }).click();
+  await expect(hr.getByTestId('rp-trail')).toHaveText(/总行\s*›?\s*青岛分行\s*›?\s*崂山支行\s*›?\s*人员明细/);
+  await people.locator('tr[data-member="E1004"]').getByRole('link', { name: '杨帆' }).click();
+  const attempts = hr.getByTestId('rp-attempts');
+  await expect(attempts).toBeVisible();
+  await expect(attempts.locator('tbody tr')).toHaveCount(1);
+  await expect(attempts).toContainText('计入成绩');
+  await expect(hr.getByTestId('rp-trail').locator('[aria-current="page"]')).toHaveText('杨帆');
+  // Back returns to the list the person was opened from.
+  await hr.goBack();
+  await expect(people.locator('tr[data-member="E1004"]')).toBeVisible();
 
   // As of today: 黄敏 now counts in 济南, so 崂山支行 has one person and 青岛分行 eight.
   await hr.getByTestId('rp-basis-current').check();
   await expect(cell(hr, 'QD-LS', 0)).toHaveText('1');
   await expect(total.locator('td').nth(0)).toHaveText('8');
-  await hr.locator('.report-trail').getByRole('button', { name: '总行' }).click();
+  await hr.locator('.report-trail').getByRole('link', { name: '总行' }).click();
   await expect(cell(hr, 'JN', 0)).toHaveText('1');
   await expect(cell(hr, 'QD', 0)).toHaveText('8');
   await hr.getByTestId('rp-basis-period_end').check();
@@ -245,6 +265,11 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
   await hr.getByTestId('au-filters').getByRole('button', { name: '筛选' }).click();
   await expect(log.locator('tr[data-action="attempt.regrade"]')).toHaveCount(0);
   await expect(log.locator('tr[data-action="assignment.exempt"]')).toHaveCount(1);
+
+  // An attempt page opened without ?id= says where attempts are found instead of staying blank.
+  await hr.goto('/manage/attempt/');
+  await expect(hr.getByTestId('attempt-no-id')).toContainText('请先选择一份答卷');
+  await expect(hr.getByTestId('attempt-no-id').getByRole('link', { name: '去成绩总览选择考试和答卷' })).toHaveAttribute('href', '/manage/results/');
 
   await Promise.all([hrContext.close(), empContext.close(), trContext.close()]);
 });

@@ -47,17 +47,30 @@ test('HR imports a roster, sees bad rows explained, commits the good ones; the n
   await expect(preview.locator('tr[data-row="5"]')).toContainText('邮箱格式不正确。');
   await expect(preview.locator('tr[data-row="6"]')).toContainText('另见第 7 行');
   await expect(preview.locator('tr[data-row="7"]')).toContainText('另见第 6 行');
+  // A problem row whose 机构 cell resolved shows the unit's name, not the raw code.
+  await expect(preview.locator('tr[data-row="5"] td').nth(3)).toHaveText('市南支行');
   const axe = await new AxeBuilder({ page }).include('main').analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id)).toEqual([]);
 
   await preview.locator('button[data-outcome="update"]').click();
   await expect(preview.locator('tr[data-outcome="update"]')).toContainText('岗位：— → 大堂经理');
+  await expect(preview.locator('tr[data-outcome="update"]')).toContainText('角色：员工');
+  await preview.locator('button[data-outcome="new"]').click();
+  await expect(preview.locator('tr[data-outcome="new"]').getByTestId('row-roles')).toHaveText('角色：员工');
 
   await page.getByTestId('roster-commit').click();
   const done = page.getByTestId('roster-done');
   await expect(done).toContainText('导入完成：新增 1 人，更新 1 人，停用 0 人。', { timeout: 60_000 });
+  // The one-time passwords replace the preview and are brought into view, their heading focused.
+  await expect(page.getByTestId('roster-preview')).toHaveCount(0);
+  await expect(done.getByRole('heading', { level: 2 })).toBeFocused();
+  await expect(done.getByTestId('initial-password')).toBeInViewport();
   const password = (await done.getByTestId('initial-password').textContent())!.trim();
   expect(password).toMatch(/^[A-Za-z2-9]{12}$/);
+  // They sign in with their 工号; the generated placeholder address is never shown.
+  await expect(done.getByTestId('account-sign-in')).toHaveText('007001');
+  await expect(done.getByTestId('roster-accounts').locator('th')).toHaveText(['登录账号（工号）', '姓名', '初始密码']);
+  await expect(done).not.toContainText('xiaobao.invalid');
 
   // The new person signs in with 工号 (leading zeros kept) in a fresh browser.
   const context = await browser.newContext();
@@ -97,6 +110,23 @@ test('the admin sees the org tree and is told why a unit with people cannot clos
   page.once('dialog', (d) => void d.accept());
   await page.getByRole('button', { name: '撤销此机构' }).click();
   await expect(page.getByTestId('org-message')).toContainText(/“崂山支行”还有 \d+ 名在岗人员/);
+
+  // 青岛分行: its own parent is offered and chosen, head counts say what they count, a new child is a 支行
+  // by default, and a second 市南支行 is refused next to the name field, in Chinese.
+  await page.locator('.org-node', { hasText: '青岛分行' }).first().click();
+  await expect(page.locator('#org-parent')).toHaveValue(await page.locator('#org-parent option', { hasText: '总行（HQ）' }).getAttribute('value') ?? 'missing');
+  await expect(page.getByTestId('org-counts')).toHaveText(/^本级 \d+ 人 · 含下级共 \d+ 人$/);
+  await expect(page.locator('#org-new-kind')).toHaveValue('sub_branch');
+  await page.locator('#org-new-code').fill('QD-SN9');
+  await page.locator('#org-new-name').fill('市南支行');
+  await page.getByRole('button', { name: '新增', exact: true }).click();
+  await expect(page.locator('#org-new-name').locator('xpath=..').locator('.field-error')).toHaveText('“青岛分行”下已有未撤销的机构叫“市南支行”。请换一个名称，或先把那个机构改名或撤销。');
+  await expect(page.locator('#org-new-name')).toHaveAttribute('aria-invalid', 'true');
+  // A malformed code gets the site's message, not the browser's tooltip.
+  await page.locator('#org-new-code').fill('QD SN!');
+  await page.locator('#org-new-name').fill('格式测试');
+  await page.getByRole('button', { name: '新增', exact: true }).click();
+  await expect(page.locator('#org-new-code').locator('xpath=..').locator('.field-error')).toHaveText('机构代码为 1–32 位字母、数字或“-”，如 QD-SN。');
 });
 
 test('refusals are shown in Chinese next to the field they concern', async ({ page }) => {

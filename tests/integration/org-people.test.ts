@@ -85,6 +85,8 @@ describe('editing people', () => {
     expect(res.status).toBe(201);
     expect(res.body.person).toMatchObject({ employeeNo: '0000123', hasAccount: true, active: true });
     expect(res.body.account.password).toMatch(/^[A-Za-z2-9]{12}$/);
+    // No email given: they sign in with 工号; the generated sign-in address stays on the server.
+    expect(res.body.account.email).toBeNull();
     expect((await signInAs('0000123', res.body.account.password)).status).toBe(200);
     expect((await signInAs('123', res.body.account.password)).status).toBe(400);
   });

@@ -45,7 +45,7 @@ const bad: Cell[][] = [
 
 describe('HR imports a roster with good and bad rows', () => {
   let importId = '';
-  let accounts: { employeeNo: string; password: string; email: string }[] = [];
+  let accounts: { employeeNo: string; password: string; email: string | null }[] = [];
 
   it('preview: every row has an outcome, problems are row/column located, nothing else is written', async () => {
     const before = await snapshot();
@@ -65,6 +65,9 @@ describe('HR imports a roster with good and bad rows', () => {
     expect(byRow.get(9)).toEqual([expect.objectContaining({ code: 'org_unknown', column: 'C' })]);
     // A row with problems still shows whose row it is.
     expect(problems.find((r: { row: number }) => r.row === 9)).toMatchObject({ employeeNo: 'B0001', record: { name: '丙', orgText: '青岛分行/不存在支行', orgUnit: null } });
+    // …and names its unit when the 机构 cell resolved (the preview shows 市南支行, not the raw "QD-SN").
+    expect(problems.find((r: { row: number }) => r.row === 7)).toMatchObject({ record: { name: '甲', orgText: 'QD-SN', orgUnit: { code: 'QD-SN', name: '市南支行' } } });
+    expect(problems.find((r: { row: number }) => r.row === 10)).toMatchObject({ record: { orgUnit: { code: 'QD-SN' } } });
     expect(byRow.get(10)).toEqual([expect.objectContaining({ code: 'role_unknown', column: 'G' })]);
     expect(byRow.get(11)).toEqual([expect.objectContaining({ code: 'email_invalid', column: 'E' })]);
     expect(byRow.get(12)).toEqual([expect.objectContaining({ code: 'mobile_invalid', column: 'F' })]);
@@ -79,6 +82,9 @@ describe('HR imports a roster with good and bad rows', () => {
     const created = (await rows(h, await h.tokenFor('H3001'), importId, { outcome: 'new' })).body.rows;
     expect(created.map((r: { record: { employeeNo: string; mobile: string } }) => [r.record.employeeNo, r.record.mobile]))
       .toEqual([['000123', '13800138001'], ['QD00124', '13800138002']]);
+    // New and updated rows carry the roles they grant (an empty 角色 cell: employee, or the roles on record).
+    expect(created.map((r: { record: { roles: string[] } }) => r.record.roles)).toEqual([['employee'], ['employee']]);
+    expect(update[0].record.roles).toEqual(['employee']);
   });
 
   it('trainers and employees can neither preview nor read it', async () => {
@@ -98,7 +104,10 @@ describe('HR imports a roster with good and bad rows', () => {
     expect(res.body.result).toEqual({ created: 2, updated: 1, deactivated: 0 });
     accounts = res.body.accounts;
     expect(accounts.map((a) => a.employeeNo)).toEqual(['000123', 'QD00124']);
-    expect(accounts[1]!.email).toBe('qd00124@staff.xiaobao.invalid');
+    // People sign in with their 工号: a real email is listed, the generated placeholder never leaves the server.
+    expect(accounts.map((a) => a.email)).toEqual(['hanmm@bank.example', null]);
+    expect(JSON.stringify(res.body)).not.toContain('xiaobao.invalid');
+    expect((await h.sql`select 1 from auth.users where email = 'qd00124@staff.xiaobao.invalid'`).length).toBe(1);
     const [m] = await h.sql`select m.employee_no, m.position, m.mobile, o.code from app.members m join app.org_units o on o.id = m.org_unit_id where employee_no = '000123'`;
     expect(m).toMatchObject({ employee_no: '000123', position: '柜员', mobile: '13800138001', code: 'QD-SN' });
     expect((await h.sql`select position from app.members where employee_no = 'E1002'`)[0]!.position).toBe('大堂经理');
@@ -162,6 +171,25 @@ describe('HR imports a roster with good and bad rows', () => {
     expect(done.status).toBe(409);
     expect(done.body.code).toBe('roster_import_stale');
     expect(await snapshot()).toEqual(before);
+  });
+
+  it('a preview left unconfirmed for more than a day reads as expired and cannot be committed', async () => {
+    const token = await h.tokenFor('H3001');
+    const res = await upload(h, token, await rosterXlsx([['X0001', '过期', 'QD-SN', '', '', '', '']]));
+    expect(res.body.status).toBe('previewed');
+    await h.sql`update app.roster_imports set created_at = now() - interval '25 hours' where id = ${res.body.id}::uuid`;
+    const list = await h.call(rosterImports, { path: '/api/roster-imports', token });
+    expect(list.body.imports.find((i: { id: string }) => i.id === res.body.id).status).toBe('expired');
+    expect((await h.call(rosterImports, { path: `/api/roster-imports/${res.body.id}`, token, params: { id: res.body.id } })).body.status).toBe('expired');
+    const before = await snapshot();
+    const done = await commit(h, token, res.body.id);
+    expect(done.status).toBe(409);
+    expect(done.body).toMatchObject({ code: 'roster_import_expired', params: { hours: 24 } });
+    expect(await snapshot()).toEqual(before);
+    // A day-old preview is still within the limit.
+    await h.sql`update app.roster_imports set created_at = now() - interval '23 hours' where id = ${res.body.id}::uuid`;
+    expect((await h.call(rosterImports, { path: `/api/roster-imports/${res.body.id}`, token, params: { id: res.body.id } })).body.status).toBe('previewed');
+    expect((await h.call(rosterImports, { method: 'POST', path: `/api/roster-imports/${res.body.id}/cancel`, token, params: { id: res.body.id, action: 'cancel' } })).status).toBe(200);
   });
 });
 

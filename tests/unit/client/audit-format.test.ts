@@ -5,7 +5,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { describeChange, entityText, formatShanghai, formatValue, reasonText } from '../../../src/client/audit-format.ts';
-import { ACTION_LABELS, actionLabel } from '../../../src/i18n/hr.ts';
+import { ACTION_LABELS, actionLabel, VALUE_LABELS } from '../../../src/i18n/hr.ts';
 import { HOST_ACTIONS } from '../../../src/core/live-contest.ts';
 
 const root = join(import.meta.dirname, '../../..');
@@ -123,5 +123,39 @@ describe('formatting', () => {
     expect(entityText({ action: 'contest.published', entity: 'contest', entityId: 'c38746cd-f28e-4a11-9c1b-111111111111', before: null, after: null }, 'zh', names))
       .toBe('竞赛：消保知识月度测试');
     expect(entityText({ action: 'x', entity: 'assignment_person', entityId: 'a:b', before: null, after: null }, 'zh', names)).toBeNull();
+  });
+
+  it('an org unit renamed reads 名称 (a person keeps 姓名), and its kind reads as a word in both languages', () => {
+    const unit = {
+      action: 'org_unit.update', entity: 'org_unit', entityId: 'u',
+      before: { code: 'QD-XHA', name: '西海岸支行', kind: 'branch', parent_id: null, path: '/x/', closed_at: null },
+      after: { code: 'QD-XHA', name: '黄岛支行', kind: 'sub_branch', parent_id: null, path: '/x/', closed_at: null },
+    };
+    expect(describeChange(unit, 'zh', {}).map((r) => [r.label, r.from, r.to])).toEqual([['名称', '西海岸支行', '黄岛支行'], ['类型', '分行', '支行']]);
+    expect(describeChange(unit, 'en', {}).map((r) => [r.label, r.from, r.to])).toEqual([['Name', '西海岸支行', '黄岛支行'], ['Kind', 'branch', 'sub-branch']]);
+    const person = { action: 'member.update', entity: 'member', entityId: 'm', before: { name: '张晓梅' }, after: { name: '张小梅' } };
+    expect(describeChange(person, 'zh', {})[0]!.label).toBe('姓名');
+    expect(formatValue('head_office', 'kind', 'zh', {})).toBe('总行');
+    expect(formatValue('cancelled', 'status', 'zh', {})).toBe('已取消');
+    expect(formatValue('closed', 'visibility', 'zh', {})).toBe('封闭（仅用于考试）');
+    expect(formatValue('closed', 'status', 'zh', {})).toBe('已结束');
+    expect(formatValue(['employee', 'hr', 'admin'], 'roles', 'zh', {})).toBe('员工、人力/考核、系统管理员');
+  });
+
+  it('every kind, status, state, visibility and recurrence the schema allows has a word in both languages', () => {
+    // Values of the columns audited entries copy (org units, exams, assignments, imports, attempts,
+    // contests, rounds). Attempt events' kinds (focus_loss …) and live host events' kinds (lock, judge …:
+    // their audit entries are named by action, see ACTION_LABELS) are not values an entry shows.
+    const values = new Set<string>();
+    for (const f of files(join(root, 'supabase/migrations'), '.sql')) {
+      for (const m of readFileSync(f, 'utf8').matchAll(/check \((?:kind|status|state|visibility|recurrence) in \(([^)]*)\)/g)) {
+        if (m[1]!.includes("'focus_loss'") || m[1]!.includes("'judge'")) continue;
+        for (const v of m[1]!.matchAll(/'([a-z_]+)'/g)) values.add(v[1]!);
+      }
+    }
+    expect(values).toContain('sub_branch');
+    expect(values).toContain('cancelled');
+    const missing = [...values].filter((v) => !VALUE_LABELS.zh[v] || !VALUE_LABELS.en[v]);
+    expect(missing).toEqual([]);
   });
 });

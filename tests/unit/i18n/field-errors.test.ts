@@ -16,6 +16,7 @@ import { examsEn, examsZh } from '../../../src/i18n/trainer-exams.ts';
 import { banksEn, banksZh } from '../../../src/i18n/banks.ts';
 import { liveEn, liveZh } from '../../../src/i18n/live.ts';
 import { examRefusalsEn, examRefusalsZh } from '../../../src/i18n/exam-refusals.ts';
+import { hrEn, hrTr, hrZh } from '../../../src/i18n/hr.ts';
 import { ApiError } from '../../../src/client/api.ts';
 import { areaSay, localDetail, localFieldErrors } from '../../../src/client/problem-text.ts';
 
@@ -101,6 +102,14 @@ const AREAS: { name: string; files: string[]; zh: Dict; en: Dict; only?: RegExp[
     only: [/\breason: '([a-z][a-z0-9_]*)'/g, /\bfail\('([a-z][a-z0-9_]*)', /g, /\bexamProblem\(\d+, '([a-z][a-z0-9_]*)'/g, /\bcode: '([a-z][a-z0-9_]*)'/g],
   },
   {
+    // HR's required training, reports and audit log: the islands render `err.*` of src/i18n/hr.ts.
+    name: 'assignments, reports and the audit log',
+    files: ['functions/_lib/assignments.ts', 'functions/assignments.ts', 'functions/assignment.ts', 'functions/assignment-actions.ts',
+      'functions/assignment-exemption.ts', 'functions/assignment-choices.ts', 'functions/_lib/reports.ts', 'functions/reports.ts',
+      'functions/reports-export.ts', 'functions/audit.ts', 'src/core/completion.ts'],
+    zh: withPrefix(hrZh), en: withPrefix(hrEn),
+  },
+  {
     name: 'shared (every page)',
     files: ['functions/_lib/http.ts', 'src/core/text.ts', 'src/core/field-codes.ts'],
     zh: {}, en: {},
@@ -112,7 +121,8 @@ describe('refusal codes have texts', () => {
     const all = new Set(AREAS.flatMap((a) => a.files.flatMap((f) => [...codesIn(f, a.only)])));
     for (const c of ['org_code_taken', 'employee_no_taken', 'bad_employee_no', 'org_unknown', 'item_repeated', 'season_not_editor', 'exam_not_mock',
       'row_short', 'rows_overlap', 'window_order', 'mark_step', 'role_required', 'invalid_fields', 'line_break', 'too_long', 'bad_period', 'not_revealed',
-      'db_refused', 'picks_variants', 'not_exam_manager', 'seat_taken_over', 'no_attempts_left', 'past_deadline', 'wrong_shape', 'in_live_attempt']) {
+      'db_refused', 'picks_variants', 'not_exam_manager', 'seat_taken_over', 'no_attempts_left', 'past_deadline', 'wrong_shape', 'in_live_attempt',
+      'due_before_start', 'target_member_outside', 'org_out_of_scope', 'xlsx_too_many_rows', 'exempt_not_allowed']) {
       expect(all, c).toContain(c);
     }
   });
@@ -220,6 +230,19 @@ describe('the browser helper', () => {
     expect(localFieldErrors(e, 'zh-cn', say)).toEqual({ title: '请填写此项。', ownerOrgUnit: '您管理的范围内没有机构“QQ”。', 'teams.0.name': 'Give it a name.' });
     expect(localFieldErrors(e, 'en', areaSay(contestsZh, contestsTr('en'))).ownerOrgUnit).toBe('There is no org unit "QQ" in the part of the organisation you manage.');
     expect(localDetail(e, 'zh-cn', say)).toBe('竞赛设置中有几处需要修改，见标出的位置。');
+  });
+
+  it('says an assignment refusal only in the page language (no "中文 / English" pairs)', () => {
+    const e = problem(400, {
+      detail: 'The assignment has invalid fields.', code: 'assignment_invalid',
+      errors: { dueAt: 'The due date must be after the start.', 'targets.members.0': 'No active person NOSUCH1 inside 总行.' },
+      fieldCodes: { dueAt: { code: 'due_before_start' }, 'targets.members.0': { code: 'target_member_outside', params: { ref: 'NOSUCH1', owner: '总行' } } },
+    });
+    expect(localFieldErrors(e, 'zh-cn', areaSay(hrZh, hrTr('zh-cn')))).toEqual({
+      dueAt: '截止时间必须晚于开始时间。', 'targets.members.0': '人员“NOSUCH1”不存在、已停用，或不在“总行”之下。',
+    });
+    expect(localFieldErrors(e, 'en', areaSay(hrZh, hrTr('en')))['targets.members.0']).toBe('No active person "NOSUCH1" inside 总行.');
+    expect(localDetail(e, 'zh-cn', areaSay(hrZh, hrTr('zh-cn')))).toBe('任务有几处需要修改，见标出的位置。');
   });
 
   it('never shows an uncoded English detail on a Chinese page', () => {

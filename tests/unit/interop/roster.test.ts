@@ -72,6 +72,13 @@ describe('cells', () => {
     expect(codes(m, 0)).toEqual(['org_out_of_scope']);
   });
 
+  it('a row with problems keeps the unit its 机构 cell names, only when that unit is usable', () => {
+    const m = mapRosterSheet(sheet([['1', '甲', 'qd-sn', '', 'bad@'], ['2', '乙', '青岛分行/不存在', '', 'bad@'], ['3', '丙', 'JN-OLD', '', 'bad@']]), ctx);
+    expect(m.rows.map((r) => r.draft)).toEqual([null, null, null]);
+    expect(m.rows.map((r) => r.raw.orgUnitId)).toEqual(['qd-sn', undefined, undefined]);
+    expect(m.rows[0]!.raw).toEqual({ employeeNo: '1', name: '甲', org: 'qd-sn', orgUnitId: 'qd-sn' });
+  });
+
   it('resolves org codes in any case and name paths with or without the root', () => {
     const resolve = createOrgResolver(units);
     for (const text of ['qd-sn', '市南支行', '青岛分行/市南支行', '总行／青岛分行／市南支行', '青岛分行 > 市南支行']) {
