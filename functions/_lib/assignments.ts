@@ -67,6 +67,8 @@ export const CreateAssignmentSchema = z.strictObject({
   startsAt: IsoInstant,
   dueAt: IsoInstant,
   recurrence: z.enum(RECURRENCES).default('none'),
+  /** A due date already past makes everyone overdue at once: allowed only when said on purpose. */
+  confirmPastDue: z.boolean().default(false),
   /** The unit that owns the assignment (id or code); defaults to the caller's scope. */
   ownerOrgUnit: z.string().min(1).max(64).optional(),
 });
@@ -84,6 +86,9 @@ export async function createAssignment(tx: Tx, input: CreateAssignmentInput) {
   const startsAt = new Date(input.startsAt);
   const dueAt = new Date(input.dueAt);
   if (dueAt <= startsAt) f.add('dueAt', 'due_before_start', 'The due date must be after the start.');
+  else if (dueAt.getTime() <= Date.now() && !input.confirmPastDue) {
+    f.add('dueAt', 'due_in_past', 'The due date has passed: everyone would be overdue at once. Choose a later date, or send confirmPastDue: true.');
+  }
   if (!input.examId && input.lessonIds.length === 0) f.add('examId', 'nothing_assigned', 'Choose an exam, lessons, or both.');
   if (input.recurrence === 'quarterly' && !/^\d{4}Q[1-4]$/.test(input.period)) {
     f.add('recurrence', 'quarterly_needs_quarter', 'A quarterly assignment needs a quarter as its period, e.g. 2026Q4.');

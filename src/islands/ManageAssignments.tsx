@@ -166,12 +166,9 @@ function AssignmentForm(props: { locale: Locale; t: HrTr; onDone: (people: numbe
       startsAt: local(f.get('startsAt')),
       dueAt: local(f.get('dueAt')),
       recurrence: String(f.get('recurrence') ?? 'none'),
+      // The server refuses a past due date unless confirmed (code due_in_past, shown next to the field).
+      confirmPastDue: pastDueOk(),
     };
-    if (dueIsPast() && !pastDueOk()) {
-      setErrors({ dueAt: t('as.form.pastDueNeeded') });
-      setProblem(null);
-      return;
-    }
     setBusy(true);
     setErrors({});
     setProblem(null);

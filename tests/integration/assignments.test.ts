@@ -66,7 +66,7 @@ beforeAll(async () => {
   for (const m of ['highest', 'first', 'latest', 'average']) exams[m] = await examWith(m);
 
   // A1: the past quarter, exam graded by the highest attempt, everyone in 青岛分行.
-  const base = { startsAt: '2026-07-01T00:00:00+08:00', dueAt: '2026-09-15T23:59:59+08:00' };
+  const base = { startsAt: '2026-07-01T00:00:00+08:00', dueAt: '2026-09-15T23:59:59+08:00', confirmPastDue: true };
   const r1 = await create('H3001', { title: '2026Q3 必考', period: '2026Q3', examId: exams.highest, targets: { orgUnits: [{ unit: 'QD' }] }, ...base });
   expect(r1.status, r1.text).toBe(201);
   expect(r1.body.people).toBe(9);

@@ -58,6 +58,16 @@ describe('creating an assignment', () => {
     expect(b.errors!.dueAt).toBe('The due date must be after the start.');
   });
 
+  it('a due date already past is refused unless confirmed (everyone would be overdue at once)', async () => {
+    const past = { ...base, examId: exam, title: '补考：逾期确认', startsAt: '2026-01-01T00:00:00+08:00', dueAt: new Date(Date.now() - 3_600_000).toISOString() };
+    const refused = await create('H3001', past);
+    expect(refused.status).toBe(400);
+    expect((refused.body as Body).fieldCodes).toEqual({ dueAt: { code: 'due_in_past', params: {} } });
+    expect((await h.sql`select count(*)::int as n from app.assignments where title = '补考：逾期确认'`)[0]!.n).toBe(0);
+    const confirmed = await create('H3001', { ...past, confirmPastDue: true });
+    expect(confirmed.status).toBe(201);
+  });
+
   it('neither exam nor lessons, no targets, a draft exam, a unit outside the owner', async () => {
     const nothing = await create('H3001', { ...base, targets: {} });
     expect((nothing.body as Body).fieldCodes).toEqual({ examId: { code: 'nothing_assigned', params: {} }, targets: { code: 'no_targets', params: {} } });
