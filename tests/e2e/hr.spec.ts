@@ -96,8 +96,8 @@ test('HR assigns the demo exam for 2026Q4; the quarter plays out; report, export
   await form.locator('select[name="examId"]').selectOption({ label: QUARTER_EXAM });
   await form.getByTestId('as-units').selectOption({ label: '\u3000青岛分行（QD）' });
   await form.locator('input[name="startsAt"]').fill('2026-10-01T00:00');
-  // A due date already past is warned about and needs a tick before anything is created.
-  await form.getByTestId('as-due').fill('2026-01-31T23:59');
+  // A due date already past (after the start) is warned about; the server refuses it until the box is ticked.
+  await form.getByTestId('as-due').fill('2026-11-20T23:59');
   await expect(form.getByTestId('as-past-due')).toContainText('已经过去');
   await form.getByTestId('as-submit').click();
   await expect(form.locator('.field-error')).toContainText('截止时间已经过去');
